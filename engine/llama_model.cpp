@@ -1,0 +1,263 @@
+#include "llama_model.h"
+
+#include <cmath>
+#include <limits>
+
+namespace tb {
+
+LinearImpl::LinearImpl(int64_t in, int64_t out)
+{
+    // Uninitialised on purpose: an import overwrites every weight, and a 1.1B model would
+    // otherwise spend seconds on a random init it throws away. initWeights() fills it.
+    weight = register_parameter("weight", torch::empty({out, in}));
+}
+
+torch::Tensor LinearImpl::forward(const torch::Tensor &x)
+{
+    // Batch-1 decode: a matrix-vector product streams the weight ~3x faster than the
+    // general linear kernel on this CPU (PLATFORM.md, "Batch-1 decode").
+    const bool needsGrad = torch::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad());
+    if (x.numel() == weight.size(1) && !needsGrad && x.scalar_type() == torch::kFloat) {
+        auto sizes = x.sizes().vec();
+        sizes.back() = weight.size(0);
+        return torch::mv(weight, x.reshape({-1})).view(sizes);
+    }
+    return torch::nn::functional::linear(x, weight);
+}
+
+EmbeddingImpl::EmbeddingImpl(int64_t count, int64_t dim)
+{
+    weight = register_parameter("weight", torch::empty({count, dim}));
+}
+
+torch::Tensor EmbeddingImpl::forward(const torch::Tensor &ids)
+{
+    auto sizes = ids.sizes().vec();
+    sizes.push_back(weight.size(1));
+    return weight.index_select(0, ids.reshape({-1})).view(sizes); // (..., C)
+}
+
+RMSNormImpl::RMSNormImpl(int64_t dim, double eps_) : eps(eps_)
+{
+    weight = register_parameter("weight", torch::ones({dim}));
+}
+
+torch::Tensor RMSNormImpl::forward(const torch::Tensor &x)
+{
+    // Hugging Face's LlamaRMSNorm: normalise in float32, scale in the compute dtype.
+    const auto inputType = x.scalar_type();
+    auto h = x.to(torch::kFloat);
+    h = h * torch::rsqrt(h.pow(2).mean(-1, true) + eps);
+    return weight * h.to(inputType);
+}
+
+AttentionImpl::AttentionImpl(const ModelConfig &c)
+    : m_heads(c.numHeads), m_kvHeads(c.numKvHeads), m_headDim(c.headDim())
+{
+    q_proj = register_module("q_proj", Linear(c.hiddenSize, c.numHeads * c.headDim()));
+    k_proj = register_module("k_proj", Linear(c.hiddenSize, c.kvDim()));
+    v_proj = register_module("v_proj", Linear(c.hiddenSize, c.kvDim()));
+    o_proj = register_module("o_proj", Linear(c.numHeads * c.headDim(), c.hiddenSize));
+}
+
+// Hugging Face's rotate_half: (x1, x2) -> (-x2, x1) over the two halves of the head.
+static torch::Tensor rotateHalf(const torch::Tensor &x)
+{
+    const int64_t half = x.size(-1) / 2;
+    return torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
+}
+
+torch::Tensor AttentionImpl::forward(const torch::Tensor &x, const torch::Tensor &cos,
+                                     const torch::Tensor &sin, const torch::Tensor &mask, KvCache *cache,
+                                     size_t layer)
+{
+    const int64_t B = x.size(0), T = x.size(1);
+    const int64_t group = m_heads / m_kvHeads;
+    auto q = q_proj(x).view({B, T, m_heads, m_headDim}).transpose(1, 2);   // (B, nh, T, hd)
+    auto k = k_proj(x).view({B, T, m_kvHeads, m_headDim}).transpose(1, 2); // (B, nkv, T, hd)
+    auto v = v_proj(x).view({B, T, m_kvHeads, m_headDim}).transpose(1, 2); // (B, nkv, T, hd)
+    q = q * cos + rotateHalf(q) * sin;
+    k = k * cos + rotateHalf(k) * sin;
+
+    if (cache) {
+        const int64_t start = cache->length;
+        cache->keys[layer].narrow(2, start, T).copy_(k);
+        cache->values[layer].narrow(2, start, T).copy_(v);
+        k = cache->keys[layer].narrow(2, 0, start + T);   // (B, nkv, S, hd)
+        v = cache->values[layer].narrow(2, 0, start + T); // (B, nkv, S, hd)
+    }
+    const int64_t S = k.size(2);
+
+    // Grouped-query attention without copying K/V: the `group` query heads that share one
+    // KV head are stacked along the query axis. Head h = kv * group + g, as HF's repeat_kv.
+    auto qg = q.reshape({B, m_kvHeads, group * T, m_headDim});              // (B, nkv, g*T, hd)
+    auto scores = torch::matmul(qg, k.transpose(-2, -1)).to(torch::kFloat); // (B, nkv, g*T, S)
+    scores.mul_(1.0 / std::sqrt(double(m_headDim)));
+    if (mask.defined())
+        scores = (scores.view({B, m_kvHeads, group, T, S}) + mask).view({B, m_kvHeads, group * T, S});
+    auto probs = torch::softmax(scores, -1).to(v.scalar_type());
+    auto y = torch::matmul(probs, v);                                      // (B, nkv, g*T, hd)
+    y = y.view({B, m_heads, T, m_headDim}).transpose(1, 2).reshape({B, T, m_heads * m_headDim});
+    return o_proj(y);
+}
+
+MlpImpl::MlpImpl(const ModelConfig &c)
+{
+    gate_proj = register_module("gate_proj", Linear(c.hiddenSize, c.intermediateSize));
+    up_proj = register_module("up_proj", Linear(c.hiddenSize, c.intermediateSize));
+    down_proj = register_module("down_proj", Linear(c.intermediateSize, c.hiddenSize));
+}
+
+torch::Tensor MlpImpl::forward(const torch::Tensor &x)
+{
+    return down_proj(torch::silu(gate_proj(x)) * up_proj(x)); // SwiGLU
+}
+
+DecoderLayerImpl::DecoderLayerImpl(const ModelConfig &c)
+{
+    self_attn = register_module("self_attn", Attention(c));
+    mlp = register_module("mlp", Mlp(c));
+    input_layernorm = register_module("input_layernorm", RMSNorm(c.hiddenSize, c.rmsNormEps));
+    post_attention_layernorm = register_module("post_attention_layernorm", RMSNorm(c.hiddenSize, c.rmsNormEps));
+}
+
+torch::Tensor DecoderLayerImpl::forward(const torch::Tensor &x, const torch::Tensor &cos,
+                                        const torch::Tensor &sin, const torch::Tensor &mask, KvCache *cache,
+                                        size_t layer)
+{
+    auto h = x + self_attn(input_layernorm(x), cos, sin, mask, cache, layer);
+    return h + mlp(post_attention_layernorm(h));
+}
+
+LlamaBackboneImpl::LlamaBackboneImpl(const ModelConfig &c)
+{
+    embed_tokens = register_module("embed_tokens", Embedding(c.vocabSize, c.hiddenSize));
+    layers = register_module("layers", torch::nn::ModuleList());
+    for (int64_t i = 0; i < c.numLayers; ++i)
+        layers->push_back(DecoderLayer(c));
+    norm = register_module("norm", RMSNorm(c.hiddenSize, c.rmsNormEps));
+}
+
+LlamaModelImpl::LlamaModelImpl(const ModelConfig &config) : m_config(config)
+{
+    config.validate("model config");
+    model = register_module("model", LlamaBackbone(config));
+    if (!config.tieWordEmbeddings)
+        lm_head = register_module("lm_head", Linear(config.hiddenSize, config.vocabSize));
+    const int64_t hd = config.headDim();
+    m_ropeInvFreq = torch::pow(config.ropeTheta, -torch::arange(0, hd, 2, torch::kDouble) / double(hd))
+                        .to(torch::kFloat);
+}
+
+torch::Dtype LlamaModelImpl::dtype() const
+{
+    return model->embed_tokens->weight.scalar_type();
+}
+
+torch::Tensor LlamaModelImpl::lmHeadWeight() const
+{
+    return lm_head ? lm_head->weight : model->embed_tokens->weight;
+}
+
+KvCache LlamaModelImpl::makeCache(int64_t batch, int64_t capacity) const
+{
+    KvCache cache;
+    cache.capacity = capacity;
+    auto options = torch::TensorOptions().dtype(dtype());
+    for (int64_t i = 0; i < m_config.numLayers; ++i) {
+        cache.keys.push_back(torch::zeros({batch, m_config.numKvHeads, capacity, m_config.headDim()}, options));
+        cache.values.push_back(torch::zeros({batch, m_config.numKvHeads, capacity, m_config.headDim()}, options));
+    }
+    return cache;
+}
+
+torch::Tensor LlamaModelImpl::hidden(const torch::Tensor &ids, const ForwardOptions &options)
+{
+    TORCH_CHECK(ids.dim() == 2, "ids must be (B, T)");
+    const int64_t B = ids.size(0), T = ids.size(1);
+    const int64_t start = options.cache ? options.cache->length : 0;
+    TORCH_CHECK(start + T <= m_config.maxPositions || options.positionIds.defined(),
+                "sequence of ", start + T, " tokens exceeds the model's context of ", m_config.maxPositions);
+    if (options.cache)
+        TORCH_CHECK(start + T <= options.cache->capacity, "KV cache full");
+
+    // Rotary tables in float32, cast to the compute dtype as HF does.
+    torch::Tensor positions = options.positionIds.defined()
+        ? options.positionIds.to(torch::kFloat)
+        : torch::arange(start, start + T, torch::kFloat);
+    auto freqs = positions.unsqueeze(-1) * m_ropeInvFreq; // (T, hd/2) or (B, T, hd/2)
+    auto emb = torch::cat({freqs, freqs}, -1);
+    auto cos = emb.cos().to(dtype());
+    auto sin = emb.sin().to(dtype());
+    if (positions.dim() == 2) { // (B, T, hd) -> (B, 1, T, hd)
+        cos = cos.unsqueeze(1);
+        sin = sin.unsqueeze(1);
+    }
+
+    // Additive mask broadcast to (B, n_kv, group, T, S). One new token sees everything.
+    torch::Tensor mask;
+    const int64_t S = start + T;
+    if (T > 1 || options.segmentIds.defined()) {
+        auto q = torch::arange(start, start + T, torch::kLong).unsqueeze(1); // (T, 1)
+        auto k = torch::arange(0, S, torch::kLong).unsqueeze(0);             // (1, S)
+        auto allowed = k <= q;                                               // (T, S)
+        if (options.segmentIds.defined()) {
+            TORCH_CHECK(!options.cache, "packed sequences are for training, not cached decoding");
+            const auto &seg = options.segmentIds;                               // (B, T)
+            allowed = allowed.unsqueeze(0) & (seg.unsqueeze(2) == seg.unsqueeze(1)); // (B, T, S)
+            allowed = allowed.view({B, 1, 1, T, S});
+        }
+        mask = torch::zeros(allowed.sizes(), torch::kFloat)
+                   .masked_fill(allowed.logical_not(), -std::numeric_limits<float>::infinity());
+    }
+
+    auto x = model->embed_tokens(ids); // (B, T, C)
+    size_t layer = 0;
+    for (const auto &module : *model->layers)
+        x = module->as<DecoderLayerImpl>()->forward(x, cos, sin, mask, options.cache, layer++);
+    if (options.cache)
+        options.cache->length += T;
+    return model->norm(x);
+}
+
+torch::Tensor LlamaModelImpl::logits(const torch::Tensor &h)
+{
+    if (lm_head)
+        return lm_head(h).to(torch::kFloat);
+    return torch::nn::functional::linear(h, model->embed_tokens->weight).to(torch::kFloat);
+}
+
+torch::Tensor LlamaModelImpl::forward(const torch::Tensor &ids, const ForwardOptions &options)
+{
+    return logits(hidden(ids, options));
+}
+
+void LlamaModelImpl::initWeights(uint64_t seed)
+{
+    torch::NoGradGuard noGrad;
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+    for (auto &p : named_parameters()) {
+        if (p.key().find("norm") != std::string::npos)
+            p.value().fill_(1.0);
+        else
+            p.value().normal_(0.0, 0.02, gen);
+    }
+}
+
+void LlamaModelImpl::resizeVocab(int64_t newSize)
+{
+    torch::NoGradGuard noGrad;
+    const int64_t old = m_config.vocabSize;
+    if (newSize <= old)
+        return;
+    auto grow = [&](const torch::Tensor &w) {
+        auto mean = w.to(torch::kFloat).mean(0, true).to(w.scalar_type());
+        return torch::cat({w, mean.expand({newSize - old, w.size(1)})}, 0).contiguous();
+    };
+    model->embed_tokens->weight.set_data(grow(model->embed_tokens->weight));
+    if (lm_head)
+        lm_head->weight.set_data(grow(lm_head->weight));
+    m_config.vocabSize = newSize;
+}
+
+} // namespace tb

@@ -1,0 +1,129 @@
+#pragma once
+
+#include "model_config.h"
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <vector>
+
+namespace tb {
+
+// Keys and values of every layer for incremental decoding, preallocated to `capacity`
+// positions so a decode step writes in place instead of concatenating.
+struct KvCache {
+    std::vector<torch::Tensor> keys;   // per layer: (B, n_kv, capacity, hd)
+    std::vector<torch::Tensor> values; // per layer: (B, n_kv, capacity, hd)
+    int64_t length = 0;                // positions filled so far
+    int64_t capacity = 0;
+};
+
+struct ForwardOptions {
+    KvCache *cache = nullptr;  // incremental decoding: positions continue from cache->length
+    torch::Tensor segmentIds;  // (B, T) int64, optional: packed examples; attention never crosses ids
+    torch::Tensor positionIds; // (B, T) int64, optional: rotary positions (restart per packed example)
+};
+
+// y = x Wᵀ without bias; Hugging Face names the parameter `weight` (out, in).
+class LinearImpl : public torch::nn::Module {
+public:
+    LinearImpl(int64_t in, int64_t out);
+    torch::Tensor forward(const torch::Tensor &x);
+    torch::Tensor weight; // (out, in)
+};
+TORCH_MODULE(Linear);
+
+class EmbeddingImpl : public torch::nn::Module {
+public:
+    EmbeddingImpl(int64_t count, int64_t dim);
+    torch::Tensor forward(const torch::Tensor &ids);
+    torch::Tensor weight; // (V, C)
+};
+TORCH_MODULE(Embedding);
+
+class RMSNormImpl : public torch::nn::Module {
+public:
+    RMSNormImpl(int64_t dim, double eps);
+    torch::Tensor forward(const torch::Tensor &x);
+    torch::Tensor weight; // (C)
+    double eps;
+};
+TORCH_MODULE(RMSNorm);
+
+class AttentionImpl : public torch::nn::Module {
+public:
+    explicit AttentionImpl(const ModelConfig &config);
+    // x: (B, T, C); cos/sin: (T, hd) or (B, 1, T, hd); mask: additive, broadcastable to
+    // (B, n_kv, group, T, S), or undefined for "no masking needed" (one query token).
+    torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin,
+                          const torch::Tensor &mask, KvCache *cache, size_t layer);
+    Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
+
+private:
+    int64_t m_heads, m_kvHeads, m_headDim;
+};
+TORCH_MODULE(Attention);
+
+class MlpImpl : public torch::nn::Module {
+public:
+    explicit MlpImpl(const ModelConfig &config);
+    torch::Tensor forward(const torch::Tensor &x);
+    Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
+};
+TORCH_MODULE(Mlp);
+
+class DecoderLayerImpl : public torch::nn::Module {
+public:
+    explicit DecoderLayerImpl(const ModelConfig &config);
+    torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin,
+                          const torch::Tensor &mask, KvCache *cache, size_t layer);
+    Attention self_attn{nullptr};
+    Mlp mlp{nullptr};
+    RMSNorm input_layernorm{nullptr}, post_attention_layernorm{nullptr};
+};
+TORCH_MODULE(DecoderLayer);
+
+// The `model.` part of LlamaForCausalLM: embeddings, layers, final norm.
+class LlamaBackboneImpl : public torch::nn::Module {
+public:
+    explicit LlamaBackboneImpl(const ModelConfig &config);
+    Embedding embed_tokens{nullptr};
+    torch::nn::ModuleList layers{nullptr};
+    RMSNorm norm{nullptr};
+};
+TORCH_MODULE(LlamaBackbone);
+
+// A Llama-family decoder. Parameter names are Hugging Face's
+// (model.layers.0.self_attn.q_proj.weight, lm_head.weight), so import and export are copies.
+class LlamaModelImpl : public torch::nn::Module {
+public:
+    explicit LlamaModelImpl(const ModelConfig &config);
+
+    // ids: (B, T) int64 -> logits (B, T, V), float32 whatever the compute dtype.
+    torch::Tensor forward(const torch::Tensor &ids, const ForwardOptions &options = {});
+    // ids: (B, T) -> final normed hidden states (B, T, C) in the compute dtype.
+    torch::Tensor hidden(const torch::Tensor &ids, const ForwardOptions &options = {});
+    // hidden (B, T, C) -> logits (B, T, V) float32.
+    torch::Tensor logits(const torch::Tensor &hidden);
+
+    KvCache makeCache(int64_t batch, int64_t capacity) const;
+    // Fresh weights for training from scratch: N(0, 0.02), norms 1. Deterministic for a seed.
+    void initWeights(uint64_t seed);
+    // Grows the vocabulary to `newSize` rows (new special tokens); new rows get the mean
+    // embedding so the model is not thrown off by them.
+    void resizeVocab(int64_t newSize);
+    torch::Tensor lmHeadWeight() const; // the embedding matrix when tied
+    torch::Dtype dtype() const;
+
+    const ModelConfig &config() const { return m_config; }
+
+    LlamaBackbone model{nullptr};
+    Linear lm_head{nullptr}; // null when tie_word_embeddings
+
+private:
+    ModelConfig m_config;
+    torch::Tensor m_ropeInvFreq; // (hd/2) float32
+};
+TORCH_MODULE(LlamaModel);
+
+} // namespace tb

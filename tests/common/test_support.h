@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tbtest {
+
+// Registers a Qt Test class under the stem of its file (tst_<stem>.cpp), so each file is
+// its own CTest test and no central list needs editing.
+using Factory = std::function<std::unique_ptr<QObject>()>;
+bool registerTest(const char *stem, Factory factory);
+
+// ../shared, or the folder TUNEBENCH_SHARED names.
+QString sharedDir();
+// The path of a file under the shared folder, or an empty string after QSKIP/QFAIL has been
+// decided by requireShared(): outside CI a missing file skips, with CI=true it fails.
+QString sharedFile(const QString &relative);
+bool inCi();
+
+// A fresh temporary directory that lives as long as the test process.
+QString tempDir();
+
+// The build and source trees (for running tunebench-cli and reading test data).
+QString buildDir();
+QString sourceDir();
+
+} // namespace tbtest
+
+#define TB_REGISTER_TEST(Class, stem)                                                              \
+    static const bool tb_registered_##Class =                                                      \
+        tbtest::registerTest(stem, [] { return std::unique_ptr<QObject>(new Class); })
+
+// Resolves a file under ../shared; a missing file fails under CI=true and skips elsewhere.
+#define TB_REQUIRE_SHARED(var, relative)                                                           \
+    const QString var = tbtest::sharedFile(relative);                                              \
+    do {                                                                                           \
+        if (var.isEmpty()) {                                                                       \
+            if (tbtest::inCi())                                                                    \
+                QFAIL(qPrintable(QStringLiteral("missing shared file (CI=true): ") + relative));  \
+            QSKIP(qPrintable(QStringLiteral("missing shared file: ") + relative                    \
+                             + QStringLiteral(" (set TUNEBENCH_SHARED)")));                        \
+        }                                                                                          \
+    } while (false)
