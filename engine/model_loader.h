@@ -1,0 +1,44 @@
+#pragma once
+
+#include "imported_model.h"
+#include "llama_model.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace tb {
+
+class Tokenizer;
+
+// Return false to cancel; `fraction` is in [0, 1].
+using ProgressCallback = std::function<bool(double fraction, const std::string &what)>;
+
+struct LoadOptions {
+    torch::Dtype computeDtype = torch::kFloat; // float32 or bfloat16
+    std::string tokenizerPath;                 // --tokenizer: pairs a .model with bare weights
+    ProgressCallback progress;
+};
+
+struct LoadedModel {
+    LlamaModel model{nullptr};
+    std::shared_ptr<Tokenizer> tokenizer; // null when none was found or given
+    std::string format;                   // hf, gguf, llama2c
+    std::string path;
+    std::string storedDtype;
+};
+
+// Thrown when a progress callback asked to stop; nothing half-loaded is returned.
+class Cancelled : public std::runtime_error {
+public:
+    Cancelled() : std::runtime_error("cancelled") {}
+};
+
+// Detects the format of `path` (a folder, a .gguf or a llama2.c .bin) and loads it.
+// Peak memory stays near one copy of the weights in the compute dtype.
+LoadedModel loadModel(const std::string &path, const LoadOptions &options = {});
+
+// Builds the model from an import, checking every tensor's name and shape.
+LlamaModel buildModel(const ImportedModel &imported, const LoadOptions &options);
+
+} // namespace tb

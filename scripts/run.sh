@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Command 1 of the quick start: set up (idempotent), build, and start Tunebench.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${TUNEBENCH_BUILD:-$root/build}"
+bash "$root/scripts/setup.sh"
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ "${QT_QPA_PLATFORM:-}" != "offscreen" ]; then
+  echo "No display found: the Tunebench window needs X11 or Wayland. Use $build/app/tunebench-cli --help for the command-line tools."
+  exit 0
+fi
+exec "$build/app/tunebench" "$@"
