@@ -21,6 +21,9 @@ struct ImportedModel {
     std::string format;                   // "hf", "gguf", "llama2c"
     std::string path;
     std::string storedDtype;              // dominant stored dtype, for `info`
+    // Why no tokenizer could be used (e.g. only tokenizer.json); loading fails with it
+    // unless the user pairs a tokenizer with --tokenizer.
+    std::string tokenizerError;
 };
 
 // Reads the metadata of an HF folder (config.json + model.safetensors or its index).

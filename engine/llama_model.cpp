@@ -5,11 +5,11 @@
 
 namespace tb {
 
-LinearImpl::LinearImpl(int64_t in, int64_t out)
+LinearImpl::LinearImpl(int64_t in, int64_t out, torch::Dtype dtype)
 {
     // Uninitialised on purpose: an import overwrites every weight, and a 1.1B model would
     // otherwise spend seconds on a random init it throws away. initWeights() fills it.
-    weight = register_parameter("weight", torch::empty({out, in}));
+    weight = register_parameter("weight", torch::empty({out, in}, torch::TensorOptions().dtype(dtype)));
 }
 
 torch::Tensor LinearImpl::forward(const torch::Tensor &x)
@@ -25,9 +25,9 @@ torch::Tensor LinearImpl::forward(const torch::Tensor &x)
     return torch::nn::functional::linear(x, weight);
 }
 
-EmbeddingImpl::EmbeddingImpl(int64_t count, int64_t dim)
+EmbeddingImpl::EmbeddingImpl(int64_t count, int64_t dim, torch::Dtype dtype)
 {
-    weight = register_parameter("weight", torch::empty({count, dim}));
+    weight = register_parameter("weight", torch::empty({count, dim}, torch::TensorOptions().dtype(dtype)));
 }
 
 torch::Tensor EmbeddingImpl::forward(const torch::Tensor &ids)
@@ -37,9 +37,9 @@ torch::Tensor EmbeddingImpl::forward(const torch::Tensor &ids)
     return weight.index_select(0, ids.reshape({-1})).view(sizes); // (..., C)
 }
 
-RMSNormImpl::RMSNormImpl(int64_t dim, double eps_) : eps(eps_)
+RMSNormImpl::RMSNormImpl(int64_t dim, double eps_, torch::Dtype dtype) : eps(eps_)
 {
-    weight = register_parameter("weight", torch::ones({dim}));
+    weight = register_parameter("weight", torch::ones({dim}, torch::TensorOptions().dtype(dtype)));
 }
 
 torch::Tensor RMSNormImpl::forward(const torch::Tensor &x)
@@ -51,13 +51,13 @@ torch::Tensor RMSNormImpl::forward(const torch::Tensor &x)
     return weight * h.to(inputType);
 }
 
-AttentionImpl::AttentionImpl(const ModelConfig &c)
+AttentionImpl::AttentionImpl(const ModelConfig &c, torch::Dtype dtype)
     : m_heads(c.numHeads), m_kvHeads(c.numKvHeads), m_headDim(c.headDim())
 {
-    q_proj = register_module("q_proj", Linear(c.hiddenSize, c.numHeads * c.headDim()));
-    k_proj = register_module("k_proj", Linear(c.hiddenSize, c.kvDim()));
-    v_proj = register_module("v_proj", Linear(c.hiddenSize, c.kvDim()));
-    o_proj = register_module("o_proj", Linear(c.numHeads * c.headDim(), c.hiddenSize));
+    q_proj = register_module("q_proj", Linear(c.hiddenSize, c.numHeads * c.headDim(), dtype));
+    k_proj = register_module("k_proj", Linear(c.hiddenSize, c.kvDim(), dtype));
+    v_proj = register_module("v_proj", Linear(c.hiddenSize, c.kvDim(), dtype));
+    o_proj = register_module("o_proj", Linear(c.numHeads * c.headDim(), c.hiddenSize, dtype));
 }
 
 // Hugging Face's rotate_half: (x1, x2) -> (-x2, x1) over the two halves of the head.
@@ -101,11 +101,11 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor &x, const torch::Tensor
     return o_proj(y);
 }
 
-MlpImpl::MlpImpl(const ModelConfig &c)
+MlpImpl::MlpImpl(const ModelConfig &c, torch::Dtype dtype)
 {
-    gate_proj = register_module("gate_proj", Linear(c.hiddenSize, c.intermediateSize));
-    up_proj = register_module("up_proj", Linear(c.hiddenSize, c.intermediateSize));
-    down_proj = register_module("down_proj", Linear(c.intermediateSize, c.hiddenSize));
+    gate_proj = register_module("gate_proj", Linear(c.hiddenSize, c.intermediateSize, dtype));
+    up_proj = register_module("up_proj", Linear(c.hiddenSize, c.intermediateSize, dtype));
+    down_proj = register_module("down_proj", Linear(c.intermediateSize, c.hiddenSize, dtype));
 }
 
 torch::Tensor MlpImpl::forward(const torch::Tensor &x)
@@ -113,12 +113,12 @@ torch::Tensor MlpImpl::forward(const torch::Tensor &x)
     return down_proj(torch::silu(gate_proj(x)) * up_proj(x)); // SwiGLU
 }
 
-DecoderLayerImpl::DecoderLayerImpl(const ModelConfig &c)
+DecoderLayerImpl::DecoderLayerImpl(const ModelConfig &c, torch::Dtype dtype)
 {
-    self_attn = register_module("self_attn", Attention(c));
-    mlp = register_module("mlp", Mlp(c));
-    input_layernorm = register_module("input_layernorm", RMSNorm(c.hiddenSize, c.rmsNormEps));
-    post_attention_layernorm = register_module("post_attention_layernorm", RMSNorm(c.hiddenSize, c.rmsNormEps));
+    self_attn = register_module("self_attn", Attention(c, dtype));
+    mlp = register_module("mlp", Mlp(c, dtype));
+    input_layernorm = register_module("input_layernorm", RMSNorm(c.hiddenSize, c.rmsNormEps, dtype));
+    post_attention_layernorm = register_module("post_attention_layernorm", RMSNorm(c.hiddenSize, c.rmsNormEps, dtype));
 }
 
 torch::Tensor DecoderLayerImpl::forward(const torch::Tensor &x, const torch::Tensor &cos,
@@ -129,21 +129,21 @@ torch::Tensor DecoderLayerImpl::forward(const torch::Tensor &x, const torch::Ten
     return h + mlp(post_attention_layernorm(h));
 }
 
-LlamaBackboneImpl::LlamaBackboneImpl(const ModelConfig &c)
+LlamaBackboneImpl::LlamaBackboneImpl(const ModelConfig &c, torch::Dtype dtype)
 {
-    embed_tokens = register_module("embed_tokens", Embedding(c.vocabSize, c.hiddenSize));
+    embed_tokens = register_module("embed_tokens", Embedding(c.vocabSize, c.hiddenSize, dtype));
     layers = register_module("layers", torch::nn::ModuleList());
     for (int64_t i = 0; i < c.numLayers; ++i)
-        layers->push_back(DecoderLayer(c));
-    norm = register_module("norm", RMSNorm(c.hiddenSize, c.rmsNormEps));
+        layers->push_back(DecoderLayer(c, dtype));
+    norm = register_module("norm", RMSNorm(c.hiddenSize, c.rmsNormEps, dtype));
 }
 
-LlamaModelImpl::LlamaModelImpl(const ModelConfig &config) : m_config(config)
+LlamaModelImpl::LlamaModelImpl(const ModelConfig &config, torch::Dtype dtype) : m_config(config)
 {
     config.validate("model config");
-    model = register_module("model", LlamaBackbone(config));
+    model = register_module("model", LlamaBackbone(config, dtype));
     if (!config.tieWordEmbeddings)
-        lm_head = register_module("lm_head", Linear(config.hiddenSize, config.vocabSize));
+        lm_head = register_module("lm_head", Linear(config.hiddenSize, config.vocabSize, dtype));
     const int64_t hd = config.headDim();
     m_ropeInvFreq = torch::pow(config.ropeTheta, -torch::arange(0, hd, 2, torch::kDouble) / double(hd))
                         .to(torch::kFloat);

@@ -27,7 +27,7 @@ struct ForwardOptions {
 // y = x Wᵀ without bias; Hugging Face names the parameter `weight` (out, in).
 class LinearImpl : public torch::nn::Module {
 public:
-    LinearImpl(int64_t in, int64_t out);
+    LinearImpl(int64_t in, int64_t out, torch::Dtype dtype = torch::kFloat);
     torch::Tensor forward(const torch::Tensor &x);
     torch::Tensor weight; // (out, in)
 };
@@ -35,7 +35,7 @@ TORCH_MODULE(Linear);
 
 class EmbeddingImpl : public torch::nn::Module {
 public:
-    EmbeddingImpl(int64_t count, int64_t dim);
+    EmbeddingImpl(int64_t count, int64_t dim, torch::Dtype dtype = torch::kFloat);
     torch::Tensor forward(const torch::Tensor &ids);
     torch::Tensor weight; // (V, C)
 };
@@ -43,7 +43,7 @@ TORCH_MODULE(Embedding);
 
 class RMSNormImpl : public torch::nn::Module {
 public:
-    RMSNormImpl(int64_t dim, double eps);
+    RMSNormImpl(int64_t dim, double eps, torch::Dtype dtype = torch::kFloat);
     torch::Tensor forward(const torch::Tensor &x);
     torch::Tensor weight; // (C)
     double eps;
@@ -52,7 +52,7 @@ TORCH_MODULE(RMSNorm);
 
 class AttentionImpl : public torch::nn::Module {
 public:
-    explicit AttentionImpl(const ModelConfig &config);
+    AttentionImpl(const ModelConfig &config, torch::Dtype dtype);
     // x: (B, T, C); cos/sin: (T, hd) or (B, 1, T, hd); mask: additive, broadcastable to
     // (B, n_kv, group, T, S), or undefined for "no masking needed" (one query token).
     torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin,
@@ -66,7 +66,7 @@ TORCH_MODULE(Attention);
 
 class MlpImpl : public torch::nn::Module {
 public:
-    explicit MlpImpl(const ModelConfig &config);
+    MlpImpl(const ModelConfig &config, torch::Dtype dtype);
     torch::Tensor forward(const torch::Tensor &x);
     Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
 };
@@ -74,7 +74,7 @@ TORCH_MODULE(Mlp);
 
 class DecoderLayerImpl : public torch::nn::Module {
 public:
-    explicit DecoderLayerImpl(const ModelConfig &config);
+    DecoderLayerImpl(const ModelConfig &config, torch::Dtype dtype);
     torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin,
                           const torch::Tensor &mask, KvCache *cache, size_t layer);
     Attention self_attn{nullptr};
@@ -86,7 +86,7 @@ TORCH_MODULE(DecoderLayer);
 // The `model.` part of LlamaForCausalLM: embeddings, layers, final norm.
 class LlamaBackboneImpl : public torch::nn::Module {
 public:
-    explicit LlamaBackboneImpl(const ModelConfig &config);
+    LlamaBackboneImpl(const ModelConfig &config, torch::Dtype dtype);
     Embedding embed_tokens{nullptr};
     torch::nn::ModuleList layers{nullptr};
     RMSNorm norm{nullptr};
@@ -97,7 +97,9 @@ TORCH_MODULE(LlamaBackbone);
 // (model.layers.0.self_attn.q_proj.weight, lm_head.weight), so import and export are copies.
 class LlamaModelImpl : public torch::nn::Module {
 public:
-    explicit LlamaModelImpl(const ModelConfig &config);
+    // Parameters are allocated directly in `dtype` (and left uninitialised until an import
+    // or initWeights fills them), so loading never holds a float32 copy of a bf16 model.
+    explicit LlamaModelImpl(const ModelConfig &config, torch::Dtype dtype = torch::kFloat);
 
     // ids: (B, T) int64 -> logits (B, T, V), float32 whatever the compute dtype.
     torch::Tensor forward(const torch::Tensor &ids, const ForwardOptions &options = {});

@@ -34,6 +34,9 @@ public:
     Cancelled() : std::runtime_error("cancelled") {}
 };
 
+// Detects the format of `path` and reads its metadata and tokenizer, but no weights.
+ImportedModel importModel(const std::string &path);
+
 // Detects the format of `path` (a folder, a .gguf or a llama2.c .bin) and loads it.
 // Peak memory stays near one copy of the weights in the compute dtype.
 LoadedModel loadModel(const std::string &path, const LoadOptions &options = {});

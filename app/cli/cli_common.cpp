@@ -1,0 +1,49 @@
+#include "cli_common.h"
+
+#include "error.h"
+#include "file_util.h"
+#include "model_loader.h"
+#include "tokenizer.h"
+
+#include <cstdio>
+#include <iostream>
+#include <unistd.h>
+
+tb::LoadedModel loadForCli(const std::string &path, const CommonOptions &common)
+{
+    tb::LoadOptions options;
+    options.computeDtype = common.dtype == "bf16" ? torch::kBFloat16 : torch::kFloat;
+    options.tokenizerPath = common.tokenizer;
+    if (isatty(STDERR_FILENO)) {
+        options.progress = [last = -1](double fraction, const std::string &) mutable {
+            const int percent = int(fraction * 100);
+            if (percent != last) {
+                std::fprintf(stderr, "\rloading %3d%%", percent);
+                last = percent;
+            }
+            if (fraction >= 1.0)
+                std::fprintf(stderr, "\r            \r");
+            return true;
+        };
+    }
+    return tb::loadModel(path, options);
+}
+
+static bool endsWith(const std::string &s, const std::string &suffix)
+{
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::shared_ptr<tb::Tokenizer> tokenizerForCli(const std::string &path, const CommonOptions &common)
+{
+    if (!common.tokenizer.empty())
+        return tb::Tokenizer::fromFile(common.tokenizer);
+    if (tb::fileExists(path) && endsWith(path, ".model"))
+        return tb::Tokenizer::fromFile(path);
+    tb::ImportedModel imported = tb::importModel(path);
+    if (!imported.tokenizerError.empty())
+        throw tb::Error(imported.tokenizerError);
+    if (!imported.tokenizer)
+        throw tb::Error(path + ": carries no tokenizer; pass a SentencePiece model with --tokenizer PATH");
+    return imported.tokenizer;
+}

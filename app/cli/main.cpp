@@ -1,0 +1,44 @@
+// tunebench-cli: the engine without the GUI. Every failure ends in one line on stderr
+// and a non-zero exit code.
+#include "cli_common.h"
+
+#include "error.h"
+#include "runtime.h"
+
+#include <iostream>
+
+int main(int argc, char **argv)
+{
+    CLI::App app{"Tunebench command line: inspect, convert, tokenize and chat with Llama-family models"};
+    app.set_version_flag("--version", std::string("tunebench-cli ") + TUNEBENCH_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough();
+    CommonOptions common;
+    app.add_option("--threads", common.threads, "Compute threads (default: number of cores)");
+    app.add_option("--dtype", common.dtype, "Compute dtype: f32 or bf16")->check(CLI::IsMember({"f32", "bf16"}));
+    app.add_option("--tokenizer", common.tokenizer, "SentencePiece .model for weights that carry no tokenizer");
+
+    addInfoCommand(app, common);
+    addGenerateCommand(app, common);
+    addChatCommand(app, common);
+    addConvertCommand(app, common);
+    addTokenizeCommand(app, common);
+    addTrainTokenizerCommand(app, common);
+
+    app.parse_complete_callback([&] { tb::configureThreads(common.threads); });
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError &e) {
+        return app.exit(e);
+    } catch (const tb::Error &e) {
+        std::cerr << "error: " << e.what() << std::endl;
+        return 1;
+    } catch (const std::exception &e) {
+        // LibTorch's messages carry a C++ backtrace; the first line is the useful one.
+        std::string message = e.what();
+        message = message.substr(0, message.find('\n'));
+        std::cerr << "error: " << message << std::endl;
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,67 @@
+#include "runtime.h"
+
+#include <torch/torch.h>
+
+#include <dlfcn.h>
+#include <fstream>
+#include <string>
+#include <thread>
+
+namespace tb {
+
+int defaultThreadCount()
+{
+    const unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? 1 : int(n);
+}
+
+void configureThreads(int threads, int blasThreads)
+{
+    if (threads <= 0)
+        threads = defaultThreadCount();
+    if (blasThreads < 0)
+        blasThreads = threads;
+    torch::set_num_threads(threads);
+    // Found at run time: LibTorch reaches OpenBLAS through libblas.so.3, not by linking it.
+    using SetThreads = void (*)(int);
+    if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+        set(blasThreads);
+}
+
+std::string blasDescription()
+{
+    using GetConfig = char *(*)();
+    if (auto get = reinterpret_cast<GetConfig>(dlsym(RTLD_DEFAULT, "openblas_get_config")))
+        return std::string("OpenBLAS ") + get();
+    return "reference BLAS (slow: install libopenblas0-pthread)";
+}
+
+static long long statusField(const char *field)
+{
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    const std::string key = std::string(field) + ":";
+    while (std::getline(in, line))
+        if (line.compare(0, key.size(), key) == 0)
+            return std::stoll(line.substr(key.size())) * 1024;
+    return -1;
+}
+
+long long peakRssBytes()
+{
+    return statusField("VmHWM");
+}
+
+long long currentRssBytes()
+{
+    return statusField("VmRSS");
+}
+
+bool resetPeakRss()
+{
+    std::ofstream out("/proc/self/clear_refs");
+    out << "5";
+    return bool(out);
+}
+
+} // namespace tb

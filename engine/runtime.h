@@ -1,0 +1,24 @@
+#pragma once
+
+#include <string>
+
+namespace tb {
+
+// Sets LibTorch's intra-op threads and OpenBLAS's threads for the calling OS thread.
+// LibTorch starts with 1 thread here and OpenBLAS reads its environment before main(),
+// so both are set explicitly (PLATFORM.md). threads <= 0 means the number of cores.
+// blasThreads < 0 means "same as threads". The two pools never run at once (LibTorch hands
+// a whole matmul to BLAS), but small training matmuls are faster single-threaded in BLAS
+// (PLATFORM.md), so training passes 1. Call it again in every worker thread: OpenMP
+// keeps the count per OS thread.
+void configureThreads(int threads, int blasThreads = -1);
+int defaultThreadCount();
+// What the BLAS in this process is (for `info` and benchmarks): "OpenBLAS ..." or "reference".
+std::string blasDescription();
+// Peak resident set size of this process in bytes (VmHWM).
+long long peakRssBytes();
+long long currentRssBytes();
+// Resets the peak RSS counter where the kernel allows it (/proc/self/clear_refs = 5).
+bool resetPeakRss();
+
+} // namespace tb
