@@ -42,9 +42,11 @@ private Q_SLOTS:
         QCOMPARE(tb::importModel(f32.toStdString()).storedDtype, std::string("F32"));
     }
 
-    // The bf16 compute path differs from float32 by rounding. Stated tolerance: logits within
-    // 0.1 absolute of the float32 result of the same code, and the same argmax on >= 90% of
-    // positions. (Measured: max diff ~0.02-0.04, argmax agreement 100% on this fixture.)
+    // The bf16 compute path differs from float32 by rounding: the residual stream and the
+    // lm_head product are bf16 (8-bit mantissa) as in Hugging Face. Stated tolerance: logits
+    // within 0.15 absolute of the float32 result of the same code (logits here reach |8|,
+    // where one bf16 ulp is 0.03), and the same argmax on >= 90% of positions.
+    // Measured: max diff 0.0875, argmax agreement 100%.
     void bf16ComputeMatchesFloat32WithinTolerance()
     {
         TB_REQUIRE_SHARED(modelPath, "fixtures/tiny-llama-bf16-sharded");
@@ -62,7 +64,7 @@ private Q_SLOTS:
         const double diff = (a - b).abs().max().item<double>();
         const double agree = (a.argmax(-1) == b.argmax(-1)).to(torch::kFloat).mean().item<double>();
         qInfo("bf16 vs f32: max |logit diff| %.4f, argmax agreement %.1f%%", diff, agree * 100);
-        QVERIFY2(diff < 0.1, qPrintable(QStringLiteral("max diff %1").arg(diff)));
+        QVERIFY2(diff < 0.15, qPrintable(QStringLiteral("max diff %1").arg(diff)));
         QVERIFY(diff > 0.0); // it really computed in bf16
         QVERIFY(agree >= 0.9);
         // Greedy decoding with the cache works in bf16 too and mostly agrees.
