@@ -27,7 +27,7 @@ struct TokenizerTrainOptions {
     int vocabSize = 8000;
     std::string modelType = "bpe";        // "bpe" or "unigram"
     bool byteFallback = true;
-    std::vector<std::string> specialTokens; // user-defined symbols, each kept as one id
+    std::vector<std::string> specialTokens; // each kept as one id (control pieces: encode() matches them, encodePlain() never)
     double characterCoverage = 0.9995;
 };
 
@@ -84,6 +84,29 @@ public:
     // The Jinja chat template from tokenizer_config.json or GGUF metadata ("" if none).
     const std::string &chatTemplateSource() const;
     void setChatTemplateSource(const std::string &source);
+
+    // --- Additions beyond the first interface ---
+
+    // Hugging Face's `legacy` flag (tokenizer_config.json; true when absent). Legacy: every
+    // run of text between special tokens gets SentencePiece's dummy "▁" prefix, as Meta's
+    // reference Llama 2 code does. Non-legacy: only a run at the very start of the text does.
+    bool legacy() const;
+    void setLegacy(bool legacy);
+
+    // Overrides BOS/EOS/PAD (GGUF's tokenizer.ggml.*_token_id); pad -1 means none. The ids
+    // become special tokens. Throws tb::Error for an id outside the vocabulary.
+    void setSpecialIds(int64_t bos, int64_t eos, int64_t pad);
+
+    // One run of text that sits between special tokens, encoded with no special-token
+    // matching. `atTextStart` says whether the run begins the whole text (the non-legacy
+    // rule gives only that run the dummy prefix). `spans`, when given, receives each id's
+    // [begin, end) byte range in `text` (chat rendering uses it to mark trained tokens).
+    struct Span {
+        size_t begin = 0;
+        size_t end = 0;
+    };
+    std::vector<int64_t> encodeSegment(std::string_view text, bool atTextStart,
+                                       std::vector<Span> *spans = nullptr) const;
 
     struct Impl;
 
