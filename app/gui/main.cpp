@@ -1,0 +1,51 @@
+// tunebench: the desktop workbench.
+#include "main_window.h"
+#include "runtime.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTimer>
+#include <QTranslator>
+
+#include <cstdio>
+#include <cstdlib>
+
+int main(int argc, char **argv)
+{
+    const bool hasDisplay = std::getenv("DISPLAY") || std::getenv("WAYLAND_DISPLAY") || std::getenv("QT_QPA_PLATFORM");
+    if (!hasDisplay) {
+        std::fprintf(stderr, "tunebench: no display (DISPLAY/WAYLAND_DISPLAY unset); use tunebench-cli for the "
+                             "command-line tools.\n");
+        return 1;
+    }
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("Tunebench"));
+    QApplication::setApplicationVersion(QStringLiteral(TUNEBENCH_VERSION));
+    QApplication::setOrganizationName(QStringLiteral("Tunebench"));
+    tb::configureThreads(0);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "Fine-tune and chat with Llama-family models"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption language(QStringLiteral("lang"), QApplication::translate("main", "UI language (en, zh_CN)"),
+                                QStringLiteral("code"));
+    parser.addOption(language);
+    parser.addPositionalArgument(QStringLiteral("model"), QApplication::translate("main", "A model to open"));
+    parser.process(app);
+
+    const QLocale locale = parser.isSet(language) ? QLocale(parser.value(language)) : QLocale::system();
+    QTranslator ours, qt;
+    if (ours.load(locale, QStringLiteral("tunebench"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        app.installTranslator(&ours);
+    if (qt.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        app.installTranslator(&qt);
+
+    MainWindow window;
+    window.show();
+    if (!parser.positionalArguments().isEmpty())
+        window.openModel(parser.positionalArguments().first());
+    return app.exec();
+}

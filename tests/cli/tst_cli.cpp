@@ -1,0 +1,224 @@
+// tunebench-cli as a user runs it: exit codes, one-line errors, and results that match
+// the fixtures.
+#include "llama_model.h"
+#include "model_export.h"
+#include "test_support.h"
+#include "tokenizer.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QtTest/QtTest>
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out, err;
+};
+
+Run cli(const QStringList &args, const QByteArray &input = {})
+{
+    QProcess p;
+    p.start(tbtest::buildDir() + "/app/tunebench-cli", args);
+    if (!input.isEmpty()) {
+        p.write(input);
+        p.closeWriteChannel();
+    }
+    if (!p.waitForFinished(300000))
+        p.kill();
+    Run r;
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+QString idsOf(const QJsonArray &a)
+{
+    QStringList s;
+    for (const auto &v : a)
+        s << QString::number(v.toInt());
+    return s.join(',');
+}
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void version()
+    {
+        Run r = cli({"--version"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains(QStringLiteral(TUNEBENCH_VERSION)));
+    }
+
+    void helpOnEverySubcommand_data()
+    {
+        QTest::addColumn<QString>("command");
+        for (const char *c : {"info", "generate", "chat", "convert", "tokenize", "train-tokenizer"})
+            QTest::newRow(c) << c;
+    }
+
+    void helpOnEverySubcommand()
+    {
+        QFETCH(QString, command);
+        Run r = cli({command, "--help"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("Usage"));
+    }
+
+    void infoJson()
+    {
+        TB_REQUIRE_SHARED(model, "fixtures/tiny-llama-bf16-sharded");
+        for (const QString dtype : {"f32", "bf16"}) {
+            Run r = cli({"info", model, "--json", "--dtype", dtype});
+            QCOMPARE(r.exitCode, 0);
+            const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+            QCOMPARE(j["format"].toString(), QStringLiteral("hf"));
+            QCOMPARE(j["stored_dtype"].toString(), QStringLiteral("BF16"));
+            QCOMPARE(j["compute_dtype"].toString(), dtype);
+            QCOMPARE(j["num_kv_heads"].toInt(), 2);
+            QCOMPARE(j["vocab_size"].toInt(), 512);
+        }
+    }
+
+    // --prompt-ids with --ids needs no tokenizer and reproduces the fixture's greedy ids.
+    void generateIdsMatchesFixture_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::newRow("hf") << "fixtures/tiny-llama-f32";
+        QTest::newRow("llama2c") << "fixtures/tiny-llama-f32.llama2c.bin";
+    }
+
+    void generateIdsMatchesFixture()
+    {
+        QFETCH(QString, model);
+        TB_REQUIRE_SHARED(path, model);
+        TB_REQUIRE_SHARED(expectedPath, "fixtures/tiny-llama-f32.expected.json");
+        QFile f(expectedPath);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject greedy = QJsonDocument::fromJson(f.readAll()).object()["greedy"].toObject();
+        Run r = cli({"generate", path, "--prompt-ids", idsOf(greedy["prompt_ids"].toArray()), "--ids",
+                     "--ignore-eos", "--max-new-tokens", QString::number(greedy["new_tokens"].toInt())});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out.trimmed(), idsOf(greedy["expected_ids"].toArray()));
+    }
+
+    void convertToGgufAndBack()
+    {
+        TB_REQUIRE_SHARED(model, "fixtures/tiny-llama-f32");
+        TB_REQUIRE_SHARED(tokenizer, "models/llama2-tokenizer.model");
+        const QString out = tbtest::tempDir() + "/m.gguf";
+        Run r = cli({"convert", model, out, "--to", "gguf", "--dtype", "f32"});
+        QCOMPARE(r.exitCode, 0);
+        r = cli({"info", out, "--json"});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object()["format"].toString(), QStringLiteral("gguf"));
+        const QString hf = tbtest::tempDir() + "/hf";
+        r = cli({"convert", out, hf, "--to", "hf"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(QFile::exists(hf + "/model.safetensors"));
+    }
+
+    void tokenizeWithRealTokenizer()
+    {
+        TB_REQUIRE_SHARED(tokenizer, "models/llama2-tokenizer.model");
+        Run r = cli({"tokenize", tokenizer, "Hello world", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(idsOf(j["ids"].toArray()), QStringLiteral("1,15043,3186"));
+    }
+
+    void trainTokenizer()
+    {
+        TB_REQUIRE_SHARED(corpus, "data/tinyshakespeare.txt");
+        QFile in(corpus);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        const QString small = tbtest::tempDir() + "/corpus.txt";
+        QFile out(small);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(in.read(200000));
+        out.close();
+        const QString prefix = tbtest::tempDir() + "/sp";
+        Run r = cli({"train-tokenizer", small, prefix, "--vocab-size", "500"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(QFile::exists(prefix + ".model"));
+        r = cli({"tokenize", prefix + ".model", "ROMEO: thou art", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(QJsonDocument::fromJson(r.out.toUtf8()).object()["count"].toInt() > 2);
+    }
+
+    // A random model with the real Llama 2 tokenizer: the chat loop streams replies, obeys
+    // /system and /reset, and refuses a tokenizer that does not fit the embeddings.
+    void chatCommands()
+    {
+        TB_REQUIRE_SHARED(tokenizerPath, "models/llama2-tokenizer.model");
+        tb::ModelConfig c;
+        c.vocabSize = 32000;
+        c.hiddenSize = 32;
+        c.intermediateSize = 64;
+        c.numHeads = 2;
+        c.numKvHeads = 1;
+        c.numLayers = 1;
+        c.maxPositions = 256;
+        tb::LlamaModel model(c);
+        model->initWeights(7);
+        auto tokenizer = tb::Tokenizer::fromFile(tokenizerPath.toStdString());
+        const QString dir = tbtest::tempDir() + "/chat-model";
+        tb::exportHfFolder(model, tokenizer.get(), dir.toStdString(), "F32");
+
+        Run r = cli({"chat", dir, "--template", "llama2", "--max-new-tokens", "5", "--seed", "3", "--temperature", "0.8"},
+                    "Hello there\n/system Be brief.\nWhat is 2+2?\n/reset\n/quit\n");
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.err.contains("chat template: llama2"));
+        QVERIFY(r.out.contains("(system prompt set; conversation cleared)"));
+        QVERIFY(r.out.contains("(conversation cleared)"));
+        QVERIFY(r.out.count("> ") >= 5); // one prompt per input line (the last is /quit)
+
+        TB_REQUIRE_SHARED(fixture, "fixtures/tiny-llama-f32");
+        r = cli({"chat", fixture, "--tokenizer", tokenizerPath}, "hi\n/quit\n");
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("tokenizer has 32000 tokens"), qPrintable(r.err));
+    }
+
+    // Every failure: non-zero exit and one line on stderr that names the problem.
+    void errorsAreOneLine_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("fragment");
+        QTest::newRow("missing model") << QStringList{"info", "/nonexistent/model"} << "/nonexistent/model";
+        QTest::newRow("empty prompt") << QStringList{"generate", "/nonexistent", "--prompt", ""} << "empty";
+        QTest::newRow("bad ids") << QStringList{"generate", "/nonexistent", "--prompt-ids", "1,x"} << "'x'";
+        QTest::newRow("no prompt") << QStringList{"generate", "/nonexistent"} << "--prompt";
+        QTest::newRow("unknown subcommand") << QStringList{"frobnicate"} << "frobnicate";
+    }
+
+    void errorsAreOneLine()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, fragment);
+        Run r = cli(args);
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains(fragment), qPrintable(r.err));
+    }
+
+    void nonUtf8Prompt()
+    {
+        TB_REQUIRE_SHARED(model, "fixtures/tiny-llama-f32");
+        // QProcess would re-encode the argument as UTF-8; let the shell pass Latin-1 bytes.
+        QProcess p;
+        p.start("sh", {"-c", "\"$0\" generate \"$1\" --prompt \"$(printf 'caf\\351')\"",
+                       tbtest::buildDir() + "/app/tunebench-cli", model});
+        QVERIFY(p.waitForFinished(60000));
+        QVERIFY(p.exitCode() != 0);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(err.contains("UTF-8") && err.count('\n') == 1, qPrintable(err));
+    }
+};
+
+TB_REGISTER_TEST(TestCli, "cli");
+#include "tst_cli.moc"

@@ -1,0 +1,242 @@
+#include "main_window.h"
+
+#include "model_worker.h"
+
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+{
+    setWindowTitle(tr("Tunebench"));
+    resize(1000, 700);
+
+    m_worker = new ModelWorker;
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(this, &MainWindow::loadRequested, m_worker, &ModelWorker::load, Qt::QueuedConnection);
+    connect(this, &MainWindow::chatRequested, m_worker, &ModelWorker::chat, Qt::QueuedConnection);
+    connect(this, &MainWindow::resetChatRequested, m_worker, &ModelWorker::resetChat, Qt::QueuedConnection);
+
+    auto *tabs = new QTabWidget;
+    tabs->addTab(buildModelPage(), tr("Model"));
+    tabs->addTab(buildChatPage(), tr("Chat"));
+    setCentralWidget(tabs);
+
+    connect(m_worker, &ModelWorker::loadProgress, this, [this](int percent, const QString &tensor) {
+        m_progress->setValue(percent);
+        statusBar()->showMessage(tr("Loading %1").arg(tensor));
+    }, Qt::QueuedConnection);
+    connect(m_worker, &ModelWorker::loaded, this, [this, tabs](const QString &card, bool hasTokenizer) {
+        setBusy(false);
+        m_modelCard->setText(card);
+        m_haveChatModel = hasTokenizer;
+        m_send->setEnabled(hasTokenizer);
+        statusBar()->showMessage(hasTokenizer ? tr("Model loaded. Chat is ready.")
+                                              : tr("Model loaded without a tokenizer: choose one to chat."));
+        m_transcript->clear();
+        if (hasTokenizer)
+            tabs->setCurrentIndex(1);
+        Q_EMIT modelLoaded();
+    }, Qt::QueuedConnection);
+    connect(m_worker, &ModelWorker::loadFailed, this, [this](const QString &message) {
+        setBusy(false);
+        statusBar()->showMessage(message);
+        m_modelCard->setText(QStringLiteral("<p style='color:#b00020'>%1</p>").arg(message.toHtmlEscaped()));
+        Q_EMIT modelLoadFailed(message);
+    }, Qt::QueuedConnection);
+    connect(m_worker, &ModelWorker::tokenArrived, this, [this](const QString &text) {
+        m_reply += text;
+        QTextCursor cursor = m_transcript->textCursor();
+        cursor.movePosition(QTextCursor::End);
+        cursor.insertText(text);
+        m_transcript->ensureCursorVisible();
+    }, Qt::QueuedConnection);
+    connect(m_worker, &ModelWorker::replyFinished, this,
+            [this](double tokensPerSecond, const QString &reason, int dropped) {
+                setBusy(false);
+                QString message = tr("%1 tokens/s, stopped by %2").arg(tokensPerSecond, 0, 'f', 1).arg(reason);
+                if (dropped > 0)
+                    message += tr("; the %n oldest turn(s) were dropped to fit the context", nullptr, dropped);
+                m_status->setText(message);
+                Q_EMIT replyDone();
+            }, Qt::QueuedConnection);
+    connect(m_worker, &ModelWorker::replyFailed, this, [this](const QString &message) {
+        setBusy(false);
+        m_status->setText(message);
+        Q_EMIT replyDone();
+    }, Qt::QueuedConnection);
+
+    m_thread.start();
+    statusBar()->showMessage(tr("Open a model: a Hugging Face folder, a GGUF file or a llama2.c checkpoint."));
+}
+
+MainWindow::~MainWindow()
+{
+    // Shut down in order: stop flag, quit, wait; the worker is deleted on its own thread.
+    m_worker->requestStop();
+    m_thread.quit();
+    m_thread.wait();
+}
+
+QWidget *MainWindow::buildModelPage()
+{
+    auto *page = new QWidget;
+    auto *layout = new QVBoxLayout(page);
+    auto *buttons = new QHBoxLayout;
+    m_openFolder = new QPushButton(tr("Import Hugging Face folder…"));
+    m_openFile = new QPushButton(tr("Import GGUF or llama2.c file…"));
+    m_bf16 = new QCheckBox(tr("Compute in bf16 (half the memory)"));
+    m_bf16->setToolTip(tr("Weights are kept in bfloat16. Faster on CPUs with AVX-512 BF16, slightly less exact."));
+    buttons->addWidget(m_openFolder);
+    buttons->addWidget(m_openFile);
+    buttons->addWidget(m_bf16);
+    buttons->addStretch();
+    layout->addLayout(buttons);
+
+    auto *form = new QFormLayout;
+    m_tokenizerPath = new QLineEdit;
+    m_tokenizerPath->setPlaceholderText(tr("optional: a SentencePiece .model for weights without a tokenizer"));
+    form->addRow(tr("Tokenizer"), m_tokenizerPath);
+    layout->addLayout(form);
+
+    auto *progressRow = new QHBoxLayout;
+    m_progress = new QProgressBar;
+    m_progress->setRange(0, 100);
+    m_progress->setValue(0);
+    m_cancel = new QPushButton(tr("Cancel"));
+    m_cancel->setEnabled(false);
+    progressRow->addWidget(m_progress);
+    progressRow->addWidget(m_cancel);
+    layout->addLayout(progressRow);
+
+    m_modelCard = new QLabel(tr("No model loaded."));
+    m_modelCard->setTextFormat(Qt::RichText);
+    m_modelCard->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_modelCard->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_modelCard->setObjectName(QStringLiteral("modelCard"));
+    layout->addWidget(m_modelCard, 1);
+
+    connect(m_openFolder, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Hugging Face model folder"));
+        if (!dir.isEmpty())
+            openModel(dir);
+    });
+    connect(m_openFile, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Model file"), QString(),
+                                                          tr("Models (*.gguf *.bin);;All files (*)"));
+        if (!file.isEmpty())
+            openModel(file);
+    });
+    connect(m_cancel, &QPushButton::clicked, this, [this] { m_worker->requestStop(); });
+    return page;
+}
+
+QWidget *MainWindow::buildChatPage()
+{
+    auto *page = new QWidget;
+    auto *layout = new QVBoxLayout(page);
+    auto *settings = new QHBoxLayout;
+    m_system = new QLineEdit;
+    m_system->setPlaceholderText(tr("System prompt (optional)"));
+    m_temperature = new QDoubleSpinBox;
+    m_temperature->setRange(0.0, 2.0);
+    m_temperature->setSingleStep(0.1);
+    m_temperature->setValue(0.7);
+    m_temperature->setToolTip(tr("0 always picks the most likely token (greedy)"));
+    m_maxTokens = new QSpinBox;
+    m_maxTokens->setRange(1, 4096);
+    m_maxTokens->setValue(256);
+    settings->addWidget(m_system, 1);
+    settings->addWidget(new QLabel(tr("Temperature")));
+    settings->addWidget(m_temperature);
+    settings->addWidget(new QLabel(tr("Max new tokens")));
+    settings->addWidget(m_maxTokens);
+    layout->addLayout(settings);
+
+    m_transcript = new QTextBrowser;
+    m_transcript->setObjectName(QStringLiteral("transcript"));
+    layout->addWidget(m_transcript, 1);
+    m_input = new QPlainTextEdit;
+    m_input->setPlaceholderText(tr("Type a message. Ctrl+Enter sends, Esc stops."));
+    m_input->setMaximumHeight(90);
+    layout->addWidget(m_input);
+    auto *row = new QHBoxLayout;
+    m_status = new QLabel;
+    m_send = new QPushButton(tr("Send"));
+    m_send->setEnabled(false);
+    m_stop = new QPushButton(tr("Stop"));
+    m_stop->setEnabled(false);
+    m_reset = new QPushButton(tr("New conversation"));
+    row->addWidget(m_status, 1);
+    row->addWidget(m_reset);
+    row->addWidget(m_stop);
+    row->addWidget(m_send);
+    layout->addLayout(row);
+
+    connect(m_send, &QPushButton::clicked, this, &MainWindow::send);
+    connect(new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), page), &QShortcut::activated, this,
+            &MainWindow::send);
+    connect(m_stop, &QPushButton::clicked, this, [this] { m_worker->requestStop(); });
+    connect(new QShortcut(QKeySequence(Qt::Key_Escape), page), &QShortcut::activated, this,
+            [this] { m_worker->requestStop(); });
+    connect(m_reset, &QPushButton::clicked, this, [this] {
+        m_transcript->clear();
+        Q_EMIT resetChatRequested();
+    });
+    return page;
+}
+
+void MainWindow::openModel(const QString &path)
+{
+    if (m_busy)
+        return;
+    setBusy(true);
+    m_progress->setValue(0);
+    m_cancel->setEnabled(true);
+    Q_EMIT loadRequested(path, m_tokenizerPath->text().trimmed(), m_bf16->isChecked());
+}
+
+void MainWindow::setBusy(bool busy)
+{
+    m_busy = busy;
+    m_openFolder->setEnabled(!busy);
+    m_openFile->setEnabled(!busy);
+    m_cancel->setEnabled(busy);
+    m_send->setEnabled(!busy && m_haveChatModel);
+    m_stop->setEnabled(busy);
+    m_reset->setEnabled(!busy);
+}
+
+void MainWindow::appendTranscript(const QString &html)
+{
+    m_transcript->append(html);
+}
+
+void MainWindow::send()
+{
+    const QString text = m_input->toPlainText().trimmed();
+    if (text.isEmpty() || m_busy || !m_haveChatModel)
+        return;
+    m_input->clear();
+    appendTranscript(QStringLiteral("<p><b>%1</b> %2</p><p><b>%3</b> ")
+                         .arg(tr("You:"), text.toHtmlEscaped().replace('\n', "<br>"), tr("Assistant:")));
+    m_reply.clear();
+    setBusy(true);
+    m_status->setText(tr("Generating…"));
+    Q_EMIT chatRequested(text, m_system->text(), m_temperature->value(), m_maxTokens->value());
+}
