@@ -55,6 +55,7 @@ ZH = {
     "Fine-tune and chat with Llama-family models": "微调 Llama 系列模型并与之对话",
     "UI language (en, zh_CN)": "界面语言（en、zh_CN）",
     "A model to open": "要打开的模型",
+    "Save a PNG of the window once the model is open, then quit": "模型打开后将窗口保存为 PNG 图片，然后退出",
 }
 
 def main():

@@ -238,6 +238,11 @@
       <translation>界面语言（en、zh_CN）</translation>
     </message>
     <message>
+      <location line="+4" />
+      <source>Save a PNG of the window once the model is open, then quit</source>
+      <translation>模型打开后将窗口保存为 PNG 图片，然后退出</translation>
+    </message>
+    <message>
       <location line="+3" />
       <source>A model to open</source>
       <translation>要打开的模型</translation>

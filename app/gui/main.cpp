@@ -33,6 +33,10 @@ int main(int argc, char **argv)
     QCommandLineOption language(QStringLiteral("lang"), QApplication::translate("main", "UI language (en, zh_CN)"),
                                 QStringLiteral("code"));
     parser.addOption(language);
+    QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                  QApplication::translate("main", "Save a PNG of the window once the model is open, then quit"),
+                                  QStringLiteral("file"));
+    parser.addOption(screenshot);
     parser.addPositionalArgument(QStringLiteral("model"), QApplication::translate("main", "A model to open"));
     parser.process(app);
 
@@ -45,6 +49,20 @@ int main(int argc, char **argv)
 
     MainWindow window;
     window.show();
+    if (parser.isSet(screenshot)) {
+        // For documentation and for looking at both languages under Xvfb: wait for the
+        // model (if any) to finish loading, then grab the window.
+        auto grab = [&window, path = parser.value(screenshot)] {
+            QTimer::singleShot(300, &window, [&window, path] {
+                const bool ok = window.grab().save(path);
+                QApplication::exit(ok ? 0 : 1);
+            });
+        };
+        QObject::connect(&window, &MainWindow::modelLoaded, &window, grab);
+        QObject::connect(&window, &MainWindow::modelLoadFailed, &window, grab);
+        if (parser.positionalArguments().isEmpty())
+            grab();
+    }
     if (!parser.positionalArguments().isEmpty())
         window.openModel(parser.positionalArguments().first());
     return app.exec();
