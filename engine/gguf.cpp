@@ -37,6 +37,27 @@ std::string hexBytes(const unsigned char *p, size_t n)
     return out;
 }
 
+// A name or value from the file as it may appear in a one-line message: control bytes
+// escaped, long strings cut, so a damaged file cannot break the message.
+std::string shown(const std::string &s)
+{
+    constexpr size_t kMax = 120;
+    std::string out;
+    char buf[8];
+    for (size_t i = 0; i < s.size() && i < kMax; ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == 0x7f) {
+            std::snprintf(buf, sizeof buf, "\\x%02x", c);
+            out += buf;
+        } else {
+            out += char(c);
+        }
+    }
+    if (s.size() > kMax)
+        out += "...";
+    return out;
+}
+
 std::string printableMagic(const unsigned char *p, size_t n)
 {
     std::string out;
@@ -355,7 +376,7 @@ GgufFile::GgufFile(const std::string &path) : m_path(path), m_file(std::make_sha
     for (uint64_t k = 0; k < kvCount; ++k) {
         const std::string what = "metadata entry " + std::to_string(k);
         std::string key = in.string(what + " key");
-        const std::string where = "metadata key '" + key + "'";
+        const std::string where = "metadata key '" + shown(key) + "'";
         const GgufType type = checkedType(in.get<uint32_t>(where + " type"), path, where);
         GgufValue value;
         readValue(in, value, type, path, where, 0);
@@ -375,7 +396,7 @@ GgufFile::GgufFile(const std::string &path) : m_path(path), m_file(std::make_sha
     for (uint64_t k = 0; k < tensorCount; ++k) {
         GgufTensorInfo info;
         info.name = in.string("tensor info " + std::to_string(k) + " name");
-        const std::string where = "tensor '" + info.name + "'";
+        const std::string where = "tensor '" + shown(info.name) + "'";
         const uint32_t dims = in.get<uint32_t>(where + " dimension count");
         if (dims == 0 || dims > kMaxDims)
             throw Error(path + ": " + where + " has " + std::to_string(dims) + " dimensions; expected 1 to "
@@ -409,7 +430,7 @@ GgufFile::GgufFile(const std::string &path) : m_path(path), m_file(std::make_sha
     m_dataOffset = alignUp(in.pos(), m_alignment);
     const uint64_t size = m_file->size();
     for (GgufTensorInfo &info : m_tensors) {
-        const std::string where = "tensor '" + info.name + "'";
+        const std::string where = "tensor '" + shown(info.name) + "'";
         if (info.offset % m_alignment != 0)
             throw Error(path + ": " + where + " data offset " + std::to_string(info.offset)
                         + " is not a multiple of the alignment " + std::to_string(m_alignment));
@@ -756,7 +777,7 @@ std::shared_ptr<Tokenizer> importTokenizer(const GgufFile &gguf, std::string &to
         return nullptr;
     const std::string kind = gguf.getString("tokenizer.ggml.model");
     if (kind != "llama") {
-        tokenizerError = path + ": tokenizer model '" + kind
+        tokenizerError = path + ": tokenizer model '" + shown(kind)
                          + "' is not supported; only SentencePiece (llama) vocabularies are supported";
         return nullptr;
     }
@@ -794,7 +815,7 @@ ImportedModel importGguf(const std::string &path)
     auto gguf = std::make_shared<GgufFile>(path);
     const std::string arch = gguf->getString("general.architecture", "");
     if (arch != "llama")
-        throw Error(path + ": architecture '" + arch + "' is not supported; expected 'llama'");
+        throw Error(path + ": architecture '" + shown(arch) + "' is not supported; expected 'llama'");
 
     ModelConfig c;
     c.hiddenSize = gguf->getInt("llama.embedding_length");
@@ -825,7 +846,7 @@ ImportedModel importGguf(const std::string &path)
                     + "; expected embedding_length / head_count = " + std::to_string(c.headDim()));
     const std::string scaling = gguf->getString("llama.rope.scaling.type", "none");
     if (scaling != "none")
-        throw Error(path + ": RoPE scaling '" + scaling + "' is not supported; expected none");
+        throw Error(path + ": RoPE scaling '" + shown(scaling) + "' is not supported; expected none");
     c.validate(path);
 
     ImportedModel out;
@@ -838,14 +859,14 @@ ImportedModel importGguf(const std::string &path)
     for (const GgufTensorInfo &info : gguf->tensors()) {
         const std::string hf = ggufToHfName(info.name);
         if (hf.empty())
-            throw Error(path + ": tensor '" + info.name + "' has no Llama counterpart Tunebench knows");
+            throw Error(path + ": tensor '" + shown(info.name) + "' has no Llama counterpart Tunebench knows");
         int64_t permuteHeads = 0;
         if (info.name.size() > 14 && info.name.compare(info.name.size() - 14, 14, ".attn_q.weight") == 0)
             permuteHeads = c.numHeads;
         else if (info.name.size() > 14 && info.name.compare(info.name.size() - 14, 14, ".attn_k.weight") == 0)
             permuteHeads = c.numKvHeads;
         if (permuteHeads > 0 && (info.ne.size() != 2 || info.ne[1] % (2 * permuteHeads) != 0))
-            throw Error(path + ": tensor '" + info.name + "' cannot be split into " + std::to_string(permuteHeads)
+            throw Error(path + ": tensor '" + shown(info.name) + "' cannot be split into " + std::to_string(permuteHeads)
                         + " rotary heads");
 
         StoredTensor t;
@@ -857,7 +878,7 @@ ImportedModel importGguf(const std::string &path)
         t.readInto = [file, info, permuteHeads](torch::Tensor &dst) {
             torch::NoGradGuard noGrad;
             if (dst.numel() != info.numel())
-                throw Error(file->path() + ": tensor '" + info.name + "' has " + std::to_string(info.numel())
+                throw Error(file->path() + ": tensor '" + shown(info.name) + "' has " + std::to_string(info.numel())
                             + " elements; the destination has " + std::to_string(dst.numel()));
             const auto shape = info.torchShape();
             torch::Tensor values;
@@ -879,6 +900,45 @@ ImportedModel importGguf(const std::string &path)
         };
         out.tensors.emplace(hf, std::move(t));
     }
+    // Every tensor the metadata implies, with its shape, before anyone allocates a model
+    // from that metadata: a corrupt block_count or embedding_length ends here, not in a
+    // multi-gigabyte allocation.
+    auto expect = [&](const std::string &hf, const std::vector<int64_t> &shape) {
+        auto it = out.tensors.find(hf);
+        std::vector<int64_t> ne(shape.rbegin(), shape.rend());
+        if (it == out.tensors.end())
+            throw Error(path + ": tensor '" + hfToGgufName(hf) + "' is missing; llama.block_count is "
+                        + std::to_string(c.numLayers));
+        if (it->second.shape != shape) {
+            auto text = [](const std::vector<int64_t> &v) {
+                std::string s = "[";
+                for (size_t i = 0; i < v.size(); ++i)
+                    s += (i ? ", " : "") + std::to_string(v[i]);
+                return s + "]";
+            };
+            const std::vector<int64_t> found(it->second.shape.rbegin(), it->second.shape.rend());
+            throw Error(path + ": tensor '" + hfToGgufName(hf) + "' has ne " + text(found) + "; the llama.* metadata implies "
+                        + text(ne));
+        }
+    };
+    const int64_t C = c.hiddenSize, I = c.intermediateSize, KV = c.kvDim();
+    expect("model.embed_tokens.weight", {c.vocabSize, C});
+    expect("model.norm.weight", {C});
+    if (!c.tieWordEmbeddings)
+        expect("lm_head.weight", {c.vocabSize, C});
+    for (int64_t i = 0; i < c.numLayers; ++i) {
+        const std::string p = "model.layers." + std::to_string(i) + ".";
+        expect(p + "input_layernorm.weight", {C});
+        expect(p + "post_attention_layernorm.weight", {C});
+        expect(p + "self_attn.q_proj.weight", {c.numHeads * c.headDim(), C});
+        expect(p + "self_attn.k_proj.weight", {KV, C});
+        expect(p + "self_attn.v_proj.weight", {KV, C});
+        expect(p + "self_attn.o_proj.weight", {C, c.numHeads * c.headDim()});
+        expect(p + "mlp.gate_proj.weight", {I, C});
+        expect(p + "mlp.up_proj.weight", {I, C});
+        expect(p + "mlp.down_proj.weight", {C, I});
+    }
+
     uint64_t best = 0;
     for (const auto &[dtype, bytes] : bytesByType)
         if (bytes > best) {
