@@ -1,9 +1,128 @@
 #include "llama_model.h"
 
+#include <ATen/Parallel.h>
+
+#include <immintrin.h>
+
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <vector>
 
 namespace tb {
+
+namespace {
+
+// Batch-1 decode is bound by streaming each weight from memory once. LibTorch 1.13's calls
+// for y = W x reach ~65% of the machine's bandwidth in f32 (OpenBLAS sgemv through mv) and
+// less in bf16 (oneDNN linear); see docs/PERFORMANCE.md. These kernels read W four rows at
+// a time with AVX-512 and accumulate in float32; CPUs without AVX-512 keep LibTorch's calls.
+bool hasAvx512()
+{
+    static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("fma");
+    return has;
+}
+
+// 16 bf16 values widened to float32 exactly (bf16 is the top half of a float32).
+__attribute__((target("avx512f,avx512bw,avx512vl"))) inline __m512 loadRow(const c10::BFloat16 *p, __mmask16 m)
+{
+    const __m256i raw = m == 0xFFFF ? _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p))
+                                    : _mm256_maskz_loadu_epi16(m, p);
+    // The maskz forms: GCC 12 flags the plain ones' _mm512_undefined_* as maybe-uninitialised.
+    return _mm512_castsi512_ps(_mm512_maskz_slli_epi32(0xFFFF, _mm512_maskz_cvtepu16_epi32(0xFFFF, raw), 16));
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl"))) inline __m512 loadRow(const float *p, __mmask16 m)
+{
+    return _mm512_maskz_loadu_ps(m, p);
+}
+
+// Horizontal sum; _mm512_reduce_add_ps trips the same GCC 12 warning.
+__attribute__((target("avx512f"))) inline float sum16(__m512 v)
+{
+    alignas(64) float t[16];
+    _mm512_store_ps(t, v);
+    float s = 0.0f;
+    for (float f : t)
+        s += f;
+    return s;
+}
+
+// out[r - r0] = dot(W[r, :], x) for r in [r0, r1). W is (rows, in) row-major in T (float
+// or BFloat16); x is float32.
+template <typename T>
+__attribute__((target("avx512f,avx512bw,avx512vl,fma"))) void gemvRows(const T *w, const float *x, float *out, int64_t in,
+                                                              int64_t r0, int64_t r1)
+{
+    const int64_t full = in - in % 16;
+    const __mmask16 tail = __mmask16((1u << (in % 16)) - 1);
+    int64_t r = r0;
+    for (; r + 4 <= r1; r += 4) {
+        const T *w0 = w + r * in, *w1 = w0 + in, *w2 = w1 + in, *w3 = w2 + in;
+        __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(),
+               a3 = _mm512_setzero_ps();
+        for (int64_t i = 0; i < full; i += 16) {
+            const __m512 xv = _mm512_loadu_ps(x + i);
+            a0 = _mm512_fmadd_ps(loadRow(w0 + i, 0xFFFF), xv, a0);
+            a1 = _mm512_fmadd_ps(loadRow(w1 + i, 0xFFFF), xv, a1);
+            a2 = _mm512_fmadd_ps(loadRow(w2 + i, 0xFFFF), xv, a2);
+            a3 = _mm512_fmadd_ps(loadRow(w3 + i, 0xFFFF), xv, a3);
+        }
+        if (tail) {
+            const __m512 xv = _mm512_maskz_loadu_ps(tail, x + full);
+            a0 = _mm512_fmadd_ps(loadRow(w0 + full, tail), xv, a0);
+            a1 = _mm512_fmadd_ps(loadRow(w1 + full, tail), xv, a1);
+            a2 = _mm512_fmadd_ps(loadRow(w2 + full, tail), xv, a2);
+            a3 = _mm512_fmadd_ps(loadRow(w3 + full, tail), xv, a3);
+        }
+        out[r - r0] = sum16(a0);
+        out[r - r0 + 1] = sum16(a1);
+        out[r - r0 + 2] = sum16(a2);
+        out[r - r0 + 3] = sum16(a3);
+    }
+    for (; r < r1; ++r) {
+        const T *w0 = w + r * in;
+        __m512 a0 = _mm512_setzero_ps();
+        for (int64_t i = 0; i < full; i += 16)
+            a0 = _mm512_fmadd_ps(loadRow(w0 + i, 0xFFFF), _mm512_loadu_ps(x + i), a0);
+        if (tail)
+            a0 = _mm512_fmadd_ps(loadRow(w0 + full, tail), _mm512_maskz_loadu_ps(tail, x + full), a0);
+        out[r - r0] = sum16(a0);
+    }
+}
+
+// y (out) = W (out, in) x (in), W and x both float32 or both bfloat16; y in W's dtype.
+torch::Tensor gemv(const torch::Tensor &weight, const torch::Tensor &xIn)
+{
+    const int64_t rows = weight.size(0), in = weight.size(1);
+    const torch::Tensor x = xIn.to(torch::kFloat).contiguous(); // (in): a few KB
+    const float *xp = x.data_ptr<float>();
+    torch::Tensor y = torch::empty({rows}, torch::TensorOptions().dtype(weight.scalar_type()));
+    // Chunks of >= 64K weights: smaller ones (the fixture's 64-wide layers) run on one
+    // thread, where waking the pool would cost more than it saves.
+    const int64_t grain = std::max<int64_t>(4, (int64_t(1) << 16) / std::max<int64_t>(in, 1));
+    if (weight.scalar_type() == torch::kFloat) {
+        const float *w = weight.data_ptr<float>();
+        float *yp = y.data_ptr<float>();
+        at::parallel_for(0, rows, grain, [&](int64_t r0, int64_t r1) { gemvRows(w, xp, yp + r0, in, r0, r1); });
+    } else {
+        const auto *w = weight.data_ptr<c10::BFloat16>();
+        auto *yp = y.data_ptr<c10::BFloat16>();
+        at::parallel_for(0, rows, grain, [&](int64_t r0, int64_t r1) {
+            float buf[256];
+            for (int64_t r = r0; r < r1; r += 256) {
+                const int64_t n = std::min<int64_t>(256, r1 - r);
+                gemvRows(w, xp, buf, in, r, r + n);
+                for (int64_t j = 0; j < n; ++j)
+                    yp[r + j] = c10::BFloat16(buf[j]); // round to nearest even, as LibTorch does
+            }
+        });
+    }
+    return y;
+}
+
+} // namespace
 
 LinearImpl::LinearImpl(int64_t in, int64_t out, torch::Dtype dtype)
 {
@@ -17,10 +136,15 @@ torch::Tensor LinearImpl::forward(const torch::Tensor &x)
     // Batch-1 decode: a matrix-vector product streams the weight ~3x faster than the
     // general linear kernel on this CPU (PLATFORM.md, "Batch-1 decode").
     const bool needsGrad = torch::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad());
-    if (x.numel() == weight.size(1) && !needsGrad && x.scalar_type() == torch::kFloat) {
+    if (x.numel() == weight.size(1) && !needsGrad) {
+        const auto type = x.scalar_type();
         auto sizes = x.sizes().vec();
         sizes.back() = weight.size(0);
-        return torch::mv(weight, x.reshape({-1})).view(sizes);
+        if (hasAvx512() && type == weight.scalar_type() && weight.is_contiguous()
+            && (type == torch::kFloat || type == torch::kBFloat16))
+            return gemv(weight, x.reshape({-1})).view(sizes);
+        if (type == torch::kFloat)
+            return torch::mv(weight, x.reshape({-1})).view(sizes);
     }
     return torch::nn::functional::linear(x, weight);
 }
@@ -91,12 +215,21 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor &x, const torch::Tensor
     // Grouped-query attention without copying K/V: the `group` query heads that share one
     // KV head are stacked along the query axis. Head h = kv * group + g, as HF's repeat_kv.
     auto qg = q.reshape({B, m_kvHeads, group * T, m_headDim});              // (B, nkv, g*T, hd)
+    // A bf16 decode step does its (tiny) attention products in float32: LibTorch 1.13's bf16
+    // bmm costs ~1 ms per call at these shapes, 20x the float32 one and more than all the
+    // weight reads of a layer (docs/PERFORMANCE.md). Only more precise than bf16 products.
+    const auto type = q.scalar_type();
+    if (T == 1 && type == torch::kBFloat16) {
+        qg = qg.to(torch::kFloat);
+        k = k.to(torch::kFloat);
+        v = v.to(torch::kFloat);
+    }
     auto scores = torch::matmul(qg, k.transpose(-2, -1)).to(torch::kFloat); // (B, nkv, g*T, S)
     scores.mul_(1.0 / std::sqrt(double(m_headDim)));
     if (mask.defined())
         scores = (scores.view({B, m_kvHeads, group, T, S}) + mask).view({B, m_kvHeads, group * T, S});
     auto probs = torch::softmax(scores, -1).to(v.scalar_type());
-    auto y = torch::matmul(probs, v);                                      // (B, nkv, g*T, hd)
+    auto y = torch::matmul(probs, v).to(type);                             // (B, nkv, g*T, hd)
     y = y.view({B, m_heads, T, m_headDim}).transpose(1, 2).reshape({B, T, m_heads * m_headDim});
     return o_proj(y);
 }
@@ -147,6 +280,14 @@ LlamaModelImpl::LlamaModelImpl(const ModelConfig &config, torch::Dtype dtype) : 
     const int64_t hd = config.headDim();
     m_ropeInvFreq = torch::pow(config.ropeTheta, -torch::arange(0, hd, 2, torch::kDouble) / double(hd))
                         .to(torch::kFloat);
+    // cos/sin for the first positions, computed once: a decode step then slices a row
+    // instead of running seven small ops. Same float32 formula as the per-call path below;
+    // capped so a 128K-context model does not hold 100+ MB of tables.
+    const int64_t rows = std::min<int64_t>(config.maxPositions, 8192);
+    auto freqs = torch::arange(0, rows, torch::kFloat).unsqueeze(-1) * m_ropeInvFreq; // (P, hd/2)
+    auto emb = torch::cat({freqs, freqs}, -1);                                        // (P, hd)
+    m_ropeCos = emb.cos();
+    m_ropeSin = emb.sin();
 }
 
 torch::Dtype LlamaModelImpl::dtype() const
@@ -182,16 +323,22 @@ torch::Tensor LlamaModelImpl::hidden(const torch::Tensor &ids, const ForwardOpti
         TORCH_CHECK(start + T <= options.cache->capacity, "KV cache full");
 
     // Rotary tables in float32, cast to the compute dtype as HF does.
-    torch::Tensor positions = options.positionIds.defined()
-        ? options.positionIds.to(torch::kFloat)
-        : torch::arange(start, start + T, torch::kFloat);
-    auto freqs = positions.unsqueeze(-1) * m_ropeInvFreq; // (T, hd/2) or (B, T, hd/2)
-    auto emb = torch::cat({freqs, freqs}, -1);
-    auto cos = emb.cos().to(dtype());
-    auto sin = emb.sin().to(dtype());
-    if (positions.dim() == 2) { // (B, T, hd) -> (B, 1, T, hd)
-        cos = cos.unsqueeze(1);
-        sin = sin.unsqueeze(1);
+    torch::Tensor cos, sin;
+    if (!options.positionIds.defined() && start + T <= m_ropeCos.size(0)) {
+        cos = m_ropeCos.narrow(0, start, T).to(dtype()); // (T, hd)
+        sin = m_ropeSin.narrow(0, start, T).to(dtype());
+    } else {
+        torch::Tensor positions = options.positionIds.defined()
+            ? options.positionIds.to(torch::kFloat)
+            : torch::arange(start, start + T, torch::kFloat);
+        auto freqs = positions.unsqueeze(-1) * m_ropeInvFreq; // (T, hd/2) or (B, T, hd/2)
+        auto emb = torch::cat({freqs, freqs}, -1);
+        cos = emb.cos().to(dtype());
+        sin = emb.sin().to(dtype());
+        if (positions.dim() == 2) { // (B, T, hd) -> (B, 1, T, hd)
+            cos = cos.unsqueeze(1);
+            sin = sin.unsqueeze(1);
+        }
     }
 
     // Additive mask broadcast to (B, n_kv, group, T, S). One new token sees everything.

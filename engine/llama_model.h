@@ -125,6 +125,7 @@ public:
 private:
     ModelConfig m_config;
     torch::Tensor m_ropeInvFreq; // (hd/2) float32
+    torch::Tensor m_ropeCos, m_ropeSin; // (min(maxPositions, 8192), hd) float32
 };
 TORCH_MODULE(LlamaModel);
 

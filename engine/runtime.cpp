@@ -19,8 +19,12 @@ void configureThreads(int threads, int blasThreads)
 {
     if (threads <= 0)
         threads = defaultThreadCount();
+    // Default 1: batch-1 decode does its big products in LibTorch's OpenMP pool (LinearImpl),
+    // and OpenBLAS's spinning workers, woken by the small attention products, then fight it
+    // for the 2 cores: fixture decode 0.95 ms/token with 1 BLAS thread, 3.3 ms with 2
+    // (docs/PERFORMANCE.md). Small training matmuls are faster with 1 too (PLATFORM.md).
     if (blasThreads < 0)
-        blasThreads = threads;
+        blasThreads = 1;
     torch::set_num_threads(threads);
     // Found at run time: LibTorch reaches OpenBLAS through libblas.so.3, not by linking it.
     using SetThreads = void (*)(int);

@@ -7,10 +7,11 @@ namespace tb {
 // Sets LibTorch's intra-op threads and OpenBLAS's threads for the calling OS thread.
 // LibTorch starts with 1 thread here and OpenBLAS reads its environment before main(),
 // so both are set explicitly (PLATFORM.md). threads <= 0 means the number of cores.
-// blasThreads < 0 means "same as threads". The two pools never run at once (LibTorch hands
-// a whole matmul to BLAS), but small training matmuls are faster single-threaded in BLAS
-// (PLATFORM.md), so training passes 1. Call it again in every worker thread: OpenMP
-// keeps the count per OS thread.
+// blasThreads < 0 means 1: OpenBLAS's workers spin after each call and then compete with
+// LibTorch's OpenMP threads, which run decode's products (measured in docs/PERFORMANCE.md),
+// and small training matmuls are faster single-threaded in BLAS too (PLATFORM.md). Pass
+// more for long-prompt prefill or large-batch work that is mostly BLAS. Call it again in
+// every worker thread: OpenMP keeps the count per OS thread.
 void configureThreads(int threads, int blasThreads = -1);
 int defaultThreadCount();
 // What the BLAS in this process is (for `info` and benchmarks): "OpenBLAS ..." or "reference".
