@@ -375,8 +375,9 @@ std::shared_ptr<Tokenizer> Tokenizer::train(const TokenizerTrainOptions &options
         throw Error(corpus + ": tokenizer training corpus not found");
     if (options.outputPrefix.empty())
         throw Error(corpus + ": tokenizer training needs an output prefix");
-    if (options.modelType != "bpe" && options.modelType != "unigram")
-        throw Error(corpus + ": tokenizer model type must be \"bpe\" or \"unigram\", not \""
+    // "char" (one piece per character) is what character-level pre-training uses.
+    if (options.modelType != "bpe" && options.modelType != "unigram" && options.modelType != "char")
+        throw Error(corpus + ": tokenizer model type must be \"bpe\", \"unigram\" or \"char\", not \""
                     + options.modelType + "\"");
     std::string controls;
     for (const std::string &token : options.specialTokens) {

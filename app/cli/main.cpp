@@ -24,6 +24,8 @@ int main(int argc, char **argv)
     addConvertCommand(app, common);
     addTokenizeCommand(app, common);
     addTrainTokenizerCommand(app, common);
+    addDatasetCommand(app, common);
+    addTrainCommand(app, common);
 
     app.parse_complete_callback([&] { tb::configureThreads(common.threads); });
     try {

@@ -1,0 +1,261 @@
+#include "train_config.h"
+
+#include "error.h"
+#include "file_util.h"
+
+#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
+
+#include <filesystem>
+#include <sstream>
+
+namespace tb {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// One table drives reading, writing and --set: key, and how to move it to and from JSON.
+template <typename F>
+void forEachField(TrainConfig &c, F &&f)
+{
+    f("data", c.data);
+    f("validation_data", c.validationData);
+    f("format", c.format);
+    f("chat_template", c.chatTemplate);
+    f("on_error", c.onError);
+    f("overlong", c.overlong);
+    f("text_split", c.textSplit);
+    f("validation_ratio", c.validationRatio);
+    f("packing", c.packing);
+    f("train_on_all_tokens", c.trainOnAllTokens);
+    f("model", c.model);
+    f("tokenizer", c.tokenizer);
+    f("preset", c.preset);
+    f("hidden_size", c.hiddenSize);
+    f("num_layers", c.numLayers);
+    f("num_heads", c.numHeads);
+    f("num_kv_heads", c.numKvHeads);
+    f("intermediate_size", c.intermediateSize);
+    f("context_length", c.contextLength);
+    f("vocab_size", c.vocabSize);
+    f("tokenizer_type", c.tokenizerType);
+    f("tie_embeddings", c.tieEmbeddings);
+    f("max_steps", c.maxSteps);
+    f("epochs", c.epochs);
+    f("batch_size", c.batchSize);
+    f("grad_accumulation", c.gradAccumulation);
+    f("learning_rate", c.learningRate);
+    f("min_learning_rate", c.minLearningRate);
+    f("warmup_steps", c.warmupSteps);
+    f("schedule", c.schedule);
+    f("weight_decay", c.weightDecay);
+    f("beta1", c.beta1);
+    f("beta2", c.beta2);
+    f("adam_eps", c.adamEps);
+    f("grad_clip", c.gradClip);
+    f("seed", c.seed);
+    f("threads", c.threads);
+    f("eval_every", c.evalEvery);
+    f("eval_batches", c.evalBatches);
+    f("checkpoint_every", c.checkpointEvery);
+    f("keep_last", c.keepLast);
+    f("run_dir", c.runDir);
+}
+
+std::vector<std::string> knownKeys()
+{
+    TrainConfig c;
+    std::vector<std::string> keys;
+    forEachField(c, [&](const char *key, auto &) { keys.push_back(key); });
+    return keys;
+}
+
+std::string joined(const std::vector<std::string> &keys)
+{
+    std::string out;
+    for (const auto &k : keys)
+        out += (out.empty() ? "" : ", ") + k;
+    return out;
+}
+
+Json tomlToJson(const toml::node &node)
+{
+    if (auto *t = node.as_table()) {
+        Json j = Json::object();
+        for (auto &&[k, v] : *t)
+            j[std::string(k.str())] = tomlToJson(v);
+        return j;
+    }
+    if (auto *a = node.as_array()) {
+        Json j = Json::array();
+        for (auto &&v : *a)
+            j.push_back(tomlToJson(v));
+        return j;
+    }
+    if (auto v = node.value<int64_t>(); v && node.is_integer())
+        return *v;
+    if (auto v = node.value<double>(); v && node.is_floating_point())
+        return *v;
+    if (auto v = node.value<bool>())
+        return *v;
+    if (auto v = node.value<std::string>())
+        return *v;
+    return nullptr;
+}
+
+// A --set value: JSON if it parses (numbers, true/false), else the raw string.
+Json parseValue(const std::string &text)
+{
+    try {
+        return Json::parse(text);
+    } catch (const std::exception &) {
+        return text;
+    }
+}
+
+TrainConfig fromJson(Json j, const std::string &source, const std::vector<std::string> &overrides)
+{
+    if (!j.is_object())
+        throw Error(source + ": the config must be a table/object of options");
+    // Sections ([data], [model], …) are optional: flatten one level.
+    Json flat = Json::object();
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        if (it.value().is_object())
+            for (auto in = it.value().begin(); in != it.value().end(); ++in)
+                flat[in.key()] = in.value();
+        else
+            flat[it.key()] = it.value();
+    }
+    for (const auto &o : overrides) {
+        const auto eq = o.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw Error("--set '" + o + "': expected key=value");
+        std::string key = o.substr(0, eq);
+        if (const auto dot = key.rfind('.'); dot != std::string::npos)
+            key = key.substr(dot + 1); // section.key works too
+        flat[key] = parseValue(o.substr(eq + 1));
+    }
+    const auto keys = knownKeys();
+    for (auto it = flat.begin(); it != flat.end(); ++it)
+        if (std::find(keys.begin(), keys.end(), it.key()) == keys.end())
+            throw Error(source + ": unknown option '" + it.key() + "'; known options: " + joined(keys));
+
+    TrainConfig c;
+    forEachField(c, [&](const char *key, auto &field) {
+        if (!flat.contains(key))
+            return;
+        using T = std::decay_t<decltype(field)>;
+        const Json &v = flat[key];
+        try {
+            if constexpr (std::is_same_v<T, std::string>) {
+                if (!v.is_string())
+                    throw std::runtime_error("expected text");
+                field = v.get<std::string>();
+            } else if constexpr (std::is_same_v<T, bool>) {
+                if (!v.is_boolean())
+                    throw std::runtime_error("expected true or false");
+                field = v.get<bool>();
+            } else if constexpr (std::is_floating_point_v<T>) {
+                if (!v.is_number())
+                    throw std::runtime_error("expected a number");
+                field = v.get<T>();
+            } else {
+                if (!v.is_number_integer() && !(v.is_number_float() && v.get<double>() == double(int64_t(v.get<double>()))))
+                    throw std::runtime_error("expected a whole number");
+                field = T(v.get<double>());
+            }
+        } catch (const std::exception &e) {
+            throw Error(source + ": option '" + key + "': " + e.what() + ", found " + v.dump());
+        }
+    });
+    c.validate();
+    return c;
+}
+
+} // namespace
+
+void TrainConfig::validate() const
+{
+    auto fail = [](const std::string &what) { throw Error("training config: " + what); };
+    auto oneOf = [&](const char *key, const std::string &v, std::initializer_list<const char *> options) {
+        for (const char *o : options)
+            if (v == o)
+                return;
+        std::string list;
+        for (const char *o : options)
+            list += (list.empty() ? "" : ", ") + std::string(o);
+        fail(std::string(key) + " is '" + v + "'; choose one of " + list);
+    };
+    if (data.empty())
+        fail("'data' is required: the training file");
+    oneOf("on_error", onError, {"skip", "stop"});
+    oneOf("overlong", overlong, {"truncate", "skip"});
+    oneOf("text_split", textSplit, {"paragraphs", "stream"});
+    oneOf("schedule", schedule, {"constant", "linear", "cosine"});
+    oneOf("tokenizer_type", tokenizerType, {"bpe", "unigram", "char"});
+    if (maxSteps <= 0 && epochs <= 0)
+        fail("set max_steps or epochs above 0");
+    if (batchSize <= 0 || gradAccumulation <= 0)
+        fail("batch_size and grad_accumulation must be at least 1");
+    if (contextLength < 2)
+        fail("context_length must be at least 2");
+    if (!(learningRate > 0) || minLearningRate < 0 || minLearningRate > learningRate)
+        fail("need learning_rate > 0 and 0 <= min_learning_rate <= learning_rate");
+    if (warmupSteps < 0 || weightDecay < 0 || gradClip < 0)
+        fail("warmup_steps, weight_decay and grad_clip cannot be negative");
+    if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1))
+        fail("beta1 and beta2 must be in [0, 1)");
+    if (!(validationRatio >= 0 && validationRatio < 1))
+        fail("validation_ratio must be in [0, 1)");
+    if (evalEvery < 0 || evalBatches < 0 || keepLast < 1)
+        fail("eval_every and eval_batches cannot be negative; keep_last must be at least 1");
+}
+
+TrainConfig trainConfigFromJson(const std::string &jsonText, const std::string &source,
+                                const std::vector<std::string> &overrides)
+{
+    Json j;
+    try {
+        j = Json::parse(jsonText);
+    } catch (const std::exception &e) {
+        throw Error(source + ": not valid JSON (" + std::string(e.what()) + ")");
+    }
+    return fromJson(j, source, overrides);
+}
+
+TrainConfig loadTrainConfig(const std::string &path, const std::vector<std::string> &overrides)
+{
+    const std::string text = readTextFile(path);
+    const bool isToml = path.size() > 5 && path.compare(path.size() - 5, 5, ".toml") == 0;
+    TrainConfig c;
+    if (!isToml) {
+        c = trainConfigFromJson(text, path, overrides);
+    } else {
+        try {
+            toml::table table = toml::parse(text, path);
+            c = fromJson(tomlToJson(table), path, overrides);
+        } catch (const toml::parse_error &e) {
+            std::ostringstream ss;
+            ss << path << ":" << e.source().begin.line << ": " << e.description();
+            throw Error(ss.str());
+        }
+    }
+    // Input files named in a config are relative to the config file, so a config can
+    // travel with its data; run_dir stays relative to where the user runs it.
+    const std::filesystem::path base = std::filesystem::path(path).parent_path();
+    for (std::string *input : {&c.data, &c.validationData, &c.model, &c.tokenizer})
+        if (!input->empty() && std::filesystem::path(*input).is_relative())
+            *input = (base / *input).lexically_normal().string();
+    return c;
+}
+
+std::string trainConfigToJson(const TrainConfig &config)
+{
+    TrainConfig c = config;
+    Json j = Json::object();
+    forEachField(c, [&](const char *key, auto &field) { j[key] = field; });
+    return j.dump(2) + "\n";
+}
+
+} // namespace tb

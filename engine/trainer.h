@@ -1,0 +1,56 @@
+#pragma once
+
+#include "train_config.h"
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <string>
+
+namespace tb {
+
+// Pause, resume and stop from any thread; each takes effect within one optimizer step.
+struct TrainControl {
+    std::atomic<bool> stop{false};
+    std::atomic<bool> pause{false};
+};
+
+struct TrainEvent {
+    enum class Kind { Log, Step, Eval, Checkpoint };
+    Kind kind = Kind::Log;
+    int64_t step = 0;  // optimizer steps done
+    int64_t totalSteps = 0;
+    int64_t epoch = 0;
+    double loss = 0.0; // mean over the step's trained tokens
+    double learningRate = 0.0;
+    double gradNorm = 0.0; // before clipping
+    double tokensPerSecond = 0.0;
+    double elapsedSeconds = 0.0;
+    double etaSeconds = 0.0;
+    std::map<std::string, double> metrics; // Eval: val_loss, val_ppl, val_token_acc, eval_s
+    bool final = false;                    // the run's last evaluation
+    std::string message;                   // Log and Checkpoint: what happened
+};
+
+// Called on the training thread; keep it short (queue to a GUI, print to a terminal).
+using TrainCallback = std::function<void(const TrainEvent &)>;
+
+struct TrainResult {
+    std::string runDir;
+    std::string status; // finished, stopped
+    int64_t steps = 0;
+    double finalValLoss = 0.0;
+    std::string lastCheckpoint;
+    long long peakRssBytes = 0;
+};
+
+// Runs a training described by `config` in config.runDir (created; it must not already
+// hold a run). Throws tb::Error for bad data or config, and for a NaN/Inf loss (naming the
+// step; the last good checkpoint stays). Callable from any thread; never touches Qt.
+TrainResult runTraining(const TrainConfig &config, const TrainCallback &callback, TrainControl *control = nullptr);
+
+// Continues the run in `runDir` from its last checkpoint, exactly where it stopped.
+TrainResult resumeTraining(const std::string &runDir, const TrainCallback &callback, TrainControl *control = nullptr,
+                           const std::vector<std::string> &overrides = {});
+
+} // namespace tb
