@@ -2,7 +2,12 @@
 
 #include <ATen/Parallel.h>
 
+// The AVX-512 decode kernels need GCC/Clang target attributes on x86-64; other compilers
+// and CPUs (MSVC, Apple silicon) build LibTorch's calls only.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define TB_AVX512_GEMV 1
 #include <immintrin.h>
+#endif
 
 #include <cmath>
 #include <cstring>
@@ -11,6 +16,7 @@
 
 namespace tb {
 
+#ifdef TB_AVX512_GEMV
 namespace {
 
 // Batch-1 decode is bound by streaming each weight from memory once. LibTorch 1.13's calls
@@ -123,6 +129,7 @@ torch::Tensor gemv(const torch::Tensor &weight, const torch::Tensor &xIn)
 }
 
 } // namespace
+#endif // TB_AVX512_GEMV
 
 LinearImpl::LinearImpl(int64_t in, int64_t out, torch::Dtype dtype)
 {
@@ -140,9 +147,11 @@ torch::Tensor LinearImpl::forward(const torch::Tensor &x)
         const auto type = x.scalar_type();
         auto sizes = x.sizes().vec();
         sizes.back() = weight.size(0);
+#ifdef TB_AVX512_GEMV
         if (hasAvx512() && type == weight.scalar_type() && weight.is_contiguous()
             && (type == torch::kFloat || type == torch::kBFloat16))
             return gemv(weight, x.reshape({-1})).view(sizes);
+#endif
         if (type == torch::kFloat)
             return torch::mv(weight, x.reshape({-1})).view(sizes);
     }
