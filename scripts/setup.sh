@@ -19,6 +19,8 @@ packages=(
   libopenblas0-pthread libopenblas-dev
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
   xvfb xauth
+  # A CJK font, or the Simplified Chinese UI shows empty boxes.
+  fonts-wqy-microhei
   # Tests: an independent SentencePiece and Jinja2 to check chat-template goldens.
   python3-sentencepiece python3-jinja2
 )
