@@ -50,6 +50,7 @@ ZH = {
     "Context": "上下文长度",
     "SentencePiece, %1 pieces": "SentencePiece，%1 个词元",
     "Chat template": "对话模板",
+    "Threads": "线程数",
     "Loading was cancelled.": "加载已取消。",
     "Load a model with a tokenizer first.": "请先加载带分词器的模型。",
     "Fine-tune and chat with Llama-family models": "微调 Llama 系列模型并与之对话",

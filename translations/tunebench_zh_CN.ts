@@ -215,7 +215,12 @@
       <translation>对话模板</translation>
     </message>
     <message>
-      <location line="+5" />
+      <location line="+2" />
+      <source>Threads</source>
+      <translation>线程数</translation>
+    </message>
+    <message>
+      <location line="+6" />
       <source>Loading was cancelled.</source>
       <translation>加载已取消。</translation>
     </message>

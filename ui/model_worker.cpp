@@ -73,6 +73,9 @@ void ModelWorker::load(const QString &path, const QString &tokenizerPath, bool b
                   .arg(tr("Tokenizer"), result.tokenizer ? tr("SentencePiece, %1 pieces").arg(result.tokenizer->vocabSize())
                                                          : tr("none"))
             + QStringLiteral("<tr><td>%1</td><td>%2</td></tr>").arg(tr("Chat template"), templateName)
+            + QStringLiteral("<tr><td>%1</td><td id='threads'>%2</td></tr>")
+                  .arg(tr("Threads"))
+                  .arg(torch::get_num_threads())
             + QStringLiteral("</table>");
         d->loaded = std::move(result);
         Q_EMIT loaded(card, bool(d->loaded.tokenizer));

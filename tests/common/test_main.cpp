@@ -2,7 +2,11 @@
 // as STEM; `exe` alone runs them all.
 #include "test_support.h"
 
+#ifdef TB_TEST_GUI
+#include <QApplication>
+#else
 #include <QCoreApplication>
+#endif
 #include <QtTest/QtTest>
 
 #include <cstdio>
@@ -26,7 +30,11 @@ bool registerTest(const char *stem, Factory factory)
 
 int main(int argc, char **argv)
 {
+#ifdef TB_TEST_GUI
+    QApplication app(argc, argv); // widget tests need a GUI application
+#else
     QCoreApplication app(argc, argv);
+#endif
     std::vector<std::string> stems;
     std::vector<char *> rest{argv[0]};
     for (int i = 1; i < argc; ++i) {
