@@ -27,6 +27,19 @@ int main(int argc, char **argv)
     addDatasetCommand(app, common);
     addTrainCommand(app, common);
 
+    if (argc > 1 && argv[1][0] != '-' && [&] {
+            for (const auto *sub : app.get_subcommands({}))
+                if (sub->get_name() == argv[1])
+                    return false;
+            return true;
+        }()) {
+        std::string names;
+        for (const auto *sub : app.get_subcommands({}))
+            names += (names.empty() ? "" : ", ") + sub->get_name();
+        std::cerr << "error: unknown command '" << argv[1] << "'; commands: " << names << std::endl;
+        return 2;
+    }
+
     app.parse_complete_callback([&] { tb::configureThreads(common.threads); });
     try {
         app.parse(argc, argv);
