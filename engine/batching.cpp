@@ -1,23 +1,12 @@
 #include "batching.h"
 
 #include "error.h"
+#include "seeded_shuffle.h"
 
 #include <algorithm>
 #include <numeric>
 
 namespace tb {
-
-namespace {
-
-uint64_t splitMix(uint64_t &state)
-{
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-} // namespace
 
 BatchIterator::BatchIterator(const std::vector<Example> &examples, const BatchOptions &options, int64_t epoch)
     : m_examples(examples), m_options(options)
@@ -39,9 +28,7 @@ BatchIterator::BatchIterator(const std::vector<Example> &examples, const BatchOp
     std::iota(order.begin(), order.end(), size_t(0));
     if (options.shuffle) {
         // Mixing the epoch into the seed gives each epoch its own order, reproducibly.
-        uint64_t state = options.seed ^ (uint64_t(epoch) * 0xD1B54A32D192ED03ull);
-        for (size_t i = order.size(); i > 1; --i)
-            std::swap(order[i - 1], order[size_t(splitMix(state) % i)]);
+        seededShuffle(order, options.seed ^ (uint64_t(epoch) * 0xD1B54A32D192ED03ull));
     }
 
     std::vector<std::vector<size_t>> rows;

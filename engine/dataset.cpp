@@ -3,6 +3,7 @@
 #include "dataset_formats.h"
 #include "error.h"
 #include "file_util.h"
+#include "seeded_shuffle.h"
 #include "tokenizer.h"
 
 #include <algorithm>
@@ -13,16 +14,6 @@
 namespace tb {
 
 namespace {
-
-// splitmix64: the split must be the same on every standard library, which std::shuffle's
-// distributions do not promise.
-uint64_t splitMix(uint64_t &state)
-{
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
 
 bool isNumber(const std::string &s)
 {
@@ -392,9 +383,7 @@ Dataset loadDataset(const std::string &path, Tokenizer &tok, const DatasetOption
         const size_t n = all.size();
         std::vector<size_t> order(n);
         std::iota(order.begin(), order.end(), size_t(0));
-        uint64_t state = options.seed;
-        for (size_t i = n; i > 1; --i)
-            std::swap(order[i - 1], order[size_t(splitMix(state) % i)]);
+        seededShuffle(order, options.seed);
         size_t validationCount = size_t(std::llround(options.validationRatio * double(n)));
         if (options.validationRatio > 0.0 && validationCount == 0 && n >= 2)
             validationCount = 1; // a ratio asked for validation; give it at least one example
