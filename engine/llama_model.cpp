@@ -1,5 +1,7 @@
 #include "llama_model.h"
 
+#include "layer_checkpoint.h"
+
 #include <ATen/Parallel.h>
 
 // The AVX-512 decode kernels need GCC/Clang target attributes on x86-64; other compilers
@@ -9,6 +11,7 @@
 #include <immintrin.h>
 #endif
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -139,6 +142,48 @@ LinearImpl::LinearImpl(int64_t in, int64_t out, torch::Dtype dtype)
 }
 
 torch::Tensor LinearImpl::forward(const torch::Tensor &x)
+{
+    if (!hasLora())
+        return baseForward(x);
+    // The adapter runs in float32 whatever the base dtype (bf16 LoRA training stays stable),
+    // and the sum is rounded once, as PEFT does. The base product keeps its fast paths.
+    torch::Tensor y = baseForward(x);              // (..., out) in the compute dtype
+    torch::Tensor h = x.to(torch::kFloat);          // (..., in)
+    if (m_loraDropout > 0.0 && is_training())
+        h = torch::dropout(h, m_loraDropout, true);
+    torch::Tensor delta = lora_B(lora_A(h));        // (..., r) -> (..., out)
+    return (y.to(torch::kFloat) + delta * loraScaling()).to(y.scalar_type());
+}
+
+void LinearImpl::attachLora(const torch::Tensor &a, const torch::Tensor &b, double alpha, double dropout)
+{
+    TORCH_CHECK(a.dim() == 2 && b.dim() == 2 && a.size(1) == weight.size(1) && b.size(0) == weight.size(0)
+                    && a.size(0) == b.size(1),
+                "LoRA adapter shapes do not fit the layer");
+    torch::NoGradGuard noGrad;
+    const int64_t rank = a.size(0);
+    lora_A = register_module("lora_A", torch::nn::Linear(torch::nn::LinearOptions(weight.size(1), rank).bias(false)));
+    lora_B = register_module("lora_B", torch::nn::Linear(torch::nn::LinearOptions(rank, weight.size(0)).bias(false)));
+    lora_A->weight.copy_(a);
+    lora_B->weight.copy_(b);
+    lora_A->train(is_training());
+    lora_B->train(is_training());
+    m_loraAlpha = alpha;
+    m_loraDropout = dropout;
+}
+
+void LinearImpl::detachLora()
+{
+    if (!hasLora())
+        return;
+    unregister_module("lora_A");
+    unregister_module("lora_B");
+    lora_A = nullptr;
+    lora_B = nullptr;
+    m_loraAlpha = m_loraDropout = 0.0;
+}
+
+torch::Tensor LinearImpl::baseForward(const torch::Tensor &x)
 {
     // Batch-1 decode: a matrix-vector product streams the weight ~3x faster than the
     // general linear kernel on this CPU (PLATFORM.md, "Batch-1 decode").
@@ -369,8 +414,19 @@ torch::Tensor LlamaModelImpl::hidden(const torch::Tensor &ids, const ForwardOpti
 
     auto x = model->embed_tokens(ids); // (B, T, C)
     size_t layer = 0;
-    for (const auto &module : *model->layers)
-        x = module->as<DecoderLayerImpl>()->forward(x, cos, sin, mask, options.cache, layer++);
+    const bool checkpoint = options.checkpointLayers && !options.cache && torch::GradMode::is_enabled();
+    for (const auto &module : *model->layers) {
+        auto *decoder = module->as<DecoderLayerImpl>();
+        // A frozen layer under an input that needs no gradient records nothing to recompute.
+        const auto params = decoder->parameters();
+        const bool trains = x.requires_grad()
+            || std::any_of(params.begin(), params.end(), [](const torch::Tensor &p) { return p.requires_grad(); });
+        if (checkpoint && trains)
+            x = checkpointedLayer(*decoder, x, cos, sin, mask);
+        else
+            x = decoder->forward(x, cos, sin, mask, options.cache, layer);
+        ++layer;
+    }
     if (options.cache)
         options.cache->length += T;
     return model->norm(x);

@@ -22,14 +22,33 @@ struct ForwardOptions {
     KvCache *cache = nullptr;  // incremental decoding: positions continue from cache->length
     torch::Tensor segmentIds;  // (B, T) int64, optional: packed examples; attention never crosses ids
     torch::Tensor positionIds; // (B, T) int64, optional: rotary positions (restart per packed example)
+    bool checkpointLayers = false; // gradient checkpointing (training): keep only each layer's input
 };
 
 // y = x Wᵀ without bias; Hugging Face names the parameter `weight` (out, in).
+// With a LoRA adapter (lora.h) y = x Wᵀ + scaling · dropout(x) Aᵀ Bᵀ, the adapter in
+// float32 whatever W's dtype. The submodules are named as PEFT names them, so the adapter
+// parameters are `...q_proj.lora_A.weight` and `...q_proj.lora_B.weight`.
 class LinearImpl : public torch::nn::Module {
 public:
     LinearImpl(int64_t in, int64_t out, torch::Dtype dtype = torch::kFloat);
     torch::Tensor forward(const torch::Tensor &x);
+    // a: (r, in), b: (out, r); copied into new float32 parameters. Replaces no adapter:
+    // the caller (lora.cpp) checks there is none.
+    void attachLora(const torch::Tensor &a, const torch::Tensor &b, double alpha, double dropout);
+    void detachLora();
+    bool hasLora() const { return !lora_A.is_empty(); }
+    double loraScaling() const { return m_loraAlpha / double(lora_A->weight.size(0)); }
+    double loraAlpha() const { return m_loraAlpha; }
+    double loraDropout() const { return m_loraDropout; }
+
     torch::Tensor weight; // (out, in)
+    torch::nn::Linear lora_A{nullptr}, lora_B{nullptr}; // no bias; weight (r, in) and (out, r), float32
+
+private:
+    torch::Tensor baseForward(const torch::Tensor &x);
+    double m_loraAlpha = 0.0;
+    double m_loraDropout = 0.0;
 };
 TORCH_MODULE(Linear);
 
