@@ -49,11 +49,13 @@ ModelConfig readHfConfig(const std::string &path)
     std::string arch = j.contains("architectures") && j["architectures"].is_array() && !j["architectures"].empty()
         ? j["architectures"][0].get<std::string>()
         : j.value("model_type", std::string());
+    // A sequence classifier has the same backbone; its head is the loader's business.
     const bool llama = arch == "LlamaForCausalLM" || arch == "llama" || arch == "MistralForCausalLM"
-        || arch == "mistral";
+        || arch == "mistral" || arch == "LlamaForSequenceClassification";
     if (!llama)
         throw Error(path + ": unsupported architecture '" + arch
-                    + "'; Tunebench reads LlamaForCausalLM (Llama, TinyLlama, Mistral-style) models");
+                    + "'; Tunebench reads LlamaForCausalLM (Llama, TinyLlama, Mistral-style) and "
+                      "LlamaForSequenceClassification models");
     auto need = [&](const char *key) -> int64_t {
         if (!j.contains(key) || !j[key].is_number_integer())
             throw Error(path + ": missing integer field '" + key + "'");

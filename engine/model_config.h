@@ -27,7 +27,8 @@ struct ModelConfig {
     void validate(const std::string &source) const;
 };
 
-// Reads a Hugging Face config.json (architecture LlamaForCausalLM or MistralForCausalLM).
+// Reads a Hugging Face config.json (architecture LlamaForCausalLM, MistralForCausalLM, or
+// LlamaForSequenceClassification, whose backbone is the same).
 ModelConfig readHfConfig(const std::string &path);
 // The config.json text Hugging Face's LlamaConfig reads back.
 std::string hfConfigJson(const ModelConfig &config, const std::string &torchDtype);

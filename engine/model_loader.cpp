@@ -52,20 +52,16 @@ Format detectFormat(const std::string &path)
 
 } // namespace
 
-LlamaModel buildModel(const ImportedModel &imported, const LoadOptions &options)
+void readParameters(const torch::OrderedDict<std::string, torch::Tensor> &params, const ImportedModel &imported,
+                    const LoadOptions &options, const std::function<bool(const std::string &)> &ignore)
 {
-    if (options.computeDtype != torch::kFloat && options.computeDtype != torch::kBFloat16)
-        throw Error("compute dtype must be float32 or bfloat16");
     torch::NoGradGuard noGrad;
-    LlamaModel model(imported.config, options.computeDtype);
-    auto params = model->named_parameters();
-
     const std::string source = imported.path;
     std::set<std::string> used;
     int64_t total = 0, done = 0;
     for (const auto &p : params)
         total += p.value().numel();
-    for (auto &p : params) {
+    for (const auto &p : params) {
         auto it = imported.tensors.find(p.key());
         if (it == imported.tensors.end())
             throw Error(source + ": missing tensor '" + p.key() + "'");
@@ -81,13 +77,26 @@ LlamaModel buildModel(const ImportedModel &imported, const LoadOptions &options)
             throw Cancelled();
     }
     for (const auto &[name, stored] : imported.tensors) {
-        if (used.count(name) || hasSuffix(name, "rotary_emb.inv_freq"))
+        if (used.count(name) || hasSuffix(name, "rotary_emb.inv_freq") || (ignore && ignore(name)))
             continue;
-        if (name == "lm_head.weight" && imported.config.tieWordEmbeddings)
-            continue; // some exporters store the tied matrix twice
         throw Error(stored.file + ": unexpected tensor '" + name
                     + "' (not part of a Llama model: attention biases and other extras are not supported)");
     }
+}
+
+LlamaModel buildModel(const ImportedModel &imported, const LoadOptions &options)
+{
+    if (options.computeDtype != torch::kFloat && options.computeDtype != torch::kBFloat16)
+        throw Error("compute dtype must be float32 or bfloat16");
+    if (imported.tensors.count("score.weight"))
+        throw Error(imported.path + ": is a sequence classifier (LlamaForSequenceClassification: a class head, "
+                    "score.weight, in place of the language-model head) and cannot generate text; load it as a "
+                    "classifier");
+    LlamaModel model(imported.config, options.computeDtype);
+    // Some exporters store a tied lm_head matrix twice.
+    const bool tied = imported.config.tieWordEmbeddings;
+    readParameters(model->named_parameters(), imported, options,
+                   [tied](const std::string &name) { return tied && name == "lm_head.weight"; });
     return model;
 }
 

@@ -41,7 +41,15 @@ ImportedModel importModel(const std::string &path);
 // Peak memory stays near one copy of the weights in the compute dtype.
 LoadedModel loadModel(const std::string &path, const LoadOptions &options = {});
 
-// Builds the model from an import, checking every tensor's name and shape.
+// Builds the model from an import, checking every tensor's name and shape. Throws
+// tb::Error for a sequence classifier (score.weight, no language-model head): see
+// loadClassifier in sequence_classifier.h.
 LlamaModel buildModel(const ImportedModel &imported, const LoadOptions &options);
+
+// Fills `params` (Hugging Face names) from `imported`, checking every name and shape, with
+// progress and cancellation through options.progress. A stored tensor with no parameter
+// is an error unless `ignore` accepts its name (rotary inv_freq buffers always are).
+void readParameters(const torch::OrderedDict<std::string, torch::Tensor> &params, const ImportedModel &imported,
+                    const LoadOptions &options, const std::function<bool(const std::string &)> &ignore = {});
 
 } // namespace tb
