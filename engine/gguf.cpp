@@ -3,6 +3,7 @@
 #include "error.h"
 #include "file_util.h"
 #include "imported_model.h"
+#include "lora.h"
 #include "model_export.h"
 #include "rotary_permute.h"
 #include "stored_tensor.h"
@@ -956,6 +957,9 @@ void exportGguf(LlamaModel &model, const Tokenizer *tokenizer, const std::string
 {
     if (dtype != "F32" && dtype != "F16")
         throw Error(path + ": GGUF export dtype '" + dtype + "' is not supported; expected F32 or F16");
+    if (hasLora(model)) // GGUF has no place for unmerged adapters
+        throw Error(path + ": the model has LoRA adapters; merge them first (mergeLora or mergedCopy) to export "
+                    "merged weights");
     const bool f16 = dtype == "F16";
     const ModelConfig &c = model->config();
 

@@ -3,6 +3,7 @@
 #include "error.h"
 #include "file_util.h"
 #include "imported_model.h"
+#include "lora.h"
 #include "model_export.h"
 #include "safetensors.h"
 #include "tokenizer.h"
@@ -121,6 +122,10 @@ void exportHfFolder(LlamaModel &model, const Tokenizer *tokenizer, const std::st
     auto torchName = torchNames.find(dtype);
     if (torchName == torchNames.end())
         throw Error("export to Hugging Face: dtype '" + dtype + "' is not one of F32, F16, BF16");
+    // A model file holds base weights only; unmerged adapters would be tensors no loader knows.
+    if (hasLora(model))
+        throw Error(dirPath + ": the model has LoRA adapters; merge them first (mergeLora or mergedCopy) to export "
+                    "merged weights, or save the adapter on its own (saveLoraAdapter)");
     std::error_code ec;
     fs::create_directories(dirPath, ec);
     if (ec)

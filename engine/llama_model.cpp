@@ -147,11 +147,11 @@ torch::Tensor LinearImpl::forward(const torch::Tensor &x)
         return baseForward(x);
     // The adapter runs in float32 whatever the base dtype (bf16 LoRA training stays stable),
     // and the sum is rounded once, as PEFT does. The base product keeps its fast paths.
-    torch::Tensor y = baseForward(x);              // (..., out) in the compute dtype
-    torch::Tensor h = x.to(torch::kFloat);          // (..., in)
+    torch::Tensor y = baseForward(x);      // (..., out) in the compute dtype
+    torch::Tensor h = x.to(torch::kFloat); // (..., in)
     if (m_loraDropout > 0.0 && is_training())
         h = torch::dropout(h, m_loraDropout, true);
-    torch::Tensor delta = lora_B(lora_A(h));        // (..., r) -> (..., out)
+    torch::Tensor delta = lora_B->forward(lora_A->forward(h)); // (..., r) -> (..., out)
     return (y.to(torch::kFloat) + delta * loraScaling()).to(y.scalar_type());
 }
 
@@ -162,8 +162,8 @@ void LinearImpl::attachLora(const torch::Tensor &a, const torch::Tensor &b, doub
                 "LoRA adapter shapes do not fit the layer");
     torch::NoGradGuard noGrad;
     const int64_t rank = a.size(0);
-    lora_A = register_module("lora_A", torch::nn::Linear(torch::nn::LinearOptions(weight.size(1), rank).bias(false)));
-    lora_B = register_module("lora_B", torch::nn::Linear(torch::nn::LinearOptions(rank, weight.size(0)).bias(false)));
+    lora_A = register_module("lora_A", std::make_shared<LinearImpl>(weight.size(1), rank, torch::kFloat));
+    lora_B = register_module("lora_B", std::make_shared<LinearImpl>(rank, weight.size(0), torch::kFloat));
     lora_A->weight.copy_(a);
     lora_B->weight.copy_(b);
     lora_A->train(is_training());

@@ -37,13 +37,15 @@ public:
     // the caller (lora.cpp) checks there is none.
     void attachLora(const torch::Tensor &a, const torch::Tensor &b, double alpha, double dropout);
     void detachLora();
-    bool hasLora() const { return !lora_A.is_empty(); }
+    bool hasLora() const { return lora_A != nullptr; }
     double loraScaling() const { return m_loraAlpha / double(lora_A->weight.size(0)); }
     double loraAlpha() const { return m_loraAlpha; }
     double loraDropout() const { return m_loraDropout; }
 
     torch::Tensor weight; // (out, in)
-    torch::nn::Linear lora_A{nullptr}, lora_B{nullptr}; // no bias; weight (r, in) and (out, r), float32
+    // Adapters are Linears themselves (weight (r, in) and (out, r), float32): LibTorch's
+    // nn::Linear would draw a random init from the global generator on construction.
+    std::shared_ptr<LinearImpl> lora_A, lora_B;
 
 private:
     torch::Tensor baseForward(const torch::Tensor &x);
