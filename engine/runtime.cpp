@@ -4,6 +4,10 @@
 
 #include <dlfcn.h>
 #include <fstream>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <string>
 #include <thread>
 
@@ -59,6 +63,13 @@ long long peakRssBytes()
 long long currentRssBytes()
 {
     return statusField("VmRSS");
+}
+
+void releaseFreeMemory()
+{
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
 }
 
 bool resetPeakRss()

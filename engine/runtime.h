@@ -19,6 +19,9 @@ std::string blasDescription();
 // Peak resident set size of this process in bytes (VmHWM).
 long long peakRssBytes();
 long long currentRssBytes();
+// Hands memory the allocator holds but no longer uses back to the system (glibc's
+// malloc_trim), so that the RSS measured next is what the process really uses.
+void releaseFreeMemory();
 // Resets the peak RSS counter where the kernel allows it (/proc/self/clear_refs = 5).
 bool resetPeakRss();
 

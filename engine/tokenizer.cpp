@@ -419,6 +419,15 @@ std::shared_ptr<Tokenizer> Tokenizer::train(const TokenizerTrainOptions &options
     };
     if (!controls.empty())
         args["control_symbols"] = controls;
+    if (options.modelType == "char") {
+        // Character level means every character: rare ones get their own piece instead of
+        // <unk> (SentencePiece would also merge a run of unknowns into one), and so does the
+        // newline, which the line-based trainer never sees inside a sentence. The vocabulary
+        // is what the corpus holds; vocab_size is an upper bound.
+        args["character_coverage"] = "1.0";
+        args["hard_vocab_limit"] = "false";
+        args["user_defined_symbols"] = "\n";
+    }
     const auto status = sentencepiece::SentencePieceTrainer::Train(args);
     if (!status.ok()) {
         // "Internal: src/trainer_interface.cc(661) [cond] Vocabulary size too high (8000).

@@ -25,7 +25,7 @@ struct TokenizerTrainOptions {
     std::string corpusPath;
     std::string outputPrefix;             // writes <prefix>.model (and <prefix>.vocab)
     int vocabSize = 8000;
-    std::string modelType = "bpe";        // "bpe", "unigram" or "char"
+    std::string modelType = "bpe";        // "bpe", "unigram" or "char" (every character, newline included)
     bool byteFallback = true;
     std::vector<std::string> specialTokens; // each kept as one id (control pieces: encode() matches them, encodePlain() never)
     double characterCoverage = 0.9995;

@@ -29,6 +29,8 @@ void forEachField(TrainConfig &c, F &&f)
     f("validation_ratio", c.validationRatio);
     f("packing", c.packing);
     f("train_on_all_tokens", c.trainOnAllTokens);
+    f("text_column", c.textColumn);
+    f("label_column", c.labelColumn);
     f("model", c.model);
     f("tokenizer", c.tokenizer);
     f("preset", c.preset);
@@ -41,6 +43,17 @@ void forEachField(TrainConfig &c, F &&f)
     f("vocab_size", c.vocabSize);
     f("tokenizer_type", c.tokenizerType);
     f("tie_embeddings", c.tieEmbeddings);
+    f("task", c.task);
+    f("lora_rank", c.loraRank);
+    f("lora_alpha", c.loraAlpha);
+    f("lora_dropout", c.loraDropout);
+    f("lora_targets", c.loraTargets);
+    f("freeze_embeddings", c.freezeEmbeddings);
+    f("freeze_layers", c.freezeLayers);
+    f("freeze_base", c.freezeBase);
+    f("base_dtype", c.baseDtype);
+    f("autocast", c.autocast);
+    f("gradient_checkpointing", c.gradientCheckpointing);
     f("max_steps", c.maxSteps);
     f("epochs", c.epochs);
     f("batch_size", c.batchSize);
@@ -60,6 +73,13 @@ void forEachField(TrainConfig &c, F &&f)
     f("eval_batches", c.evalBatches);
     f("checkpoint_every", c.checkpointEvery);
     f("keep_last", c.keepLast);
+    f("keep_best", c.keepBest);
+    f("early_stopping_metric", c.earlyStoppingMetric);
+    f("early_stopping_patience", c.earlyStoppingPatience);
+    f("early_stopping_min_delta", c.earlyStoppingMinDelta);
+    f("dialogue_checks", c.dialogueChecks);
+    f("dialogue_check_tokens", c.dialogueCheckTokens);
+    f("memory_limit_mb", c.memoryLimitMb);
     f("run_dir", c.runDir);
 }
 
@@ -210,6 +230,24 @@ void TrainConfig::validate() const
         fail("validation_ratio must be in [0, 1)");
     if (evalEvery < 0 || evalBatches < 0 || keepLast < 1)
         fail("eval_every and eval_batches cannot be negative; keep_last must be at least 1");
+    oneOf("task", task, {"auto", "causal_lm", "classification"});
+    oneOf("base_dtype", baseDtype, {"f32", "bf16"});
+    oneOf("autocast", autocast, {"off", "bf16"});
+    if (loraRank < 0 || !(loraAlpha > 0) || !(loraDropout >= 0 && loraDropout < 1))
+        fail("need lora_rank >= 0, lora_alpha > 0 and 0 <= lora_dropout < 1");
+    if (freezeLayers < 0)
+        fail("freeze_layers cannot be negative");
+    if (baseDtype == "bf16" && loraRank == 0 && !freezeBase)
+        fail("base_dtype = \"bf16\" needs a frozen base: set lora_rank > 0 or freeze_base = true "
+             "(AdamW updates in bfloat16 lose most small steps)");
+    if (earlyStoppingPatience < 0 || earlyStoppingMinDelta < 0)
+        fail("early_stopping_patience and early_stopping_min_delta cannot be negative");
+    if (earlyStoppingPatience > 0 && evalEvery == 0)
+        fail("early stopping needs evaluations: set eval_every above 0");
+    if (dialogueCheckTokens < 1)
+        fail("dialogue_check_tokens must be at least 1");
+    if (memoryLimitMb < 0)
+        fail("memory_limit_mb cannot be negative (0 = the memory available)");
 }
 
 TrainConfig trainConfigFromJson(const std::string &jsonText, const std::string &source,
@@ -244,7 +282,7 @@ TrainConfig loadTrainConfig(const std::string &path, const std::vector<std::stri
     // Input files named in a config are relative to the config file, so a config can
     // travel with its data; run_dir stays relative to where the user runs it.
     const std::filesystem::path base = std::filesystem::path(path).parent_path();
-    for (std::string *input : {&c.data, &c.validationData, &c.model, &c.tokenizer})
+    for (std::string *input : {&c.data, &c.validationData, &c.model, &c.tokenizer, &c.dialogueChecks})
         if (!input->empty() && std::filesystem::path(*input).is_relative())
             *input = (base / *input).lexically_normal().string();
     return c;

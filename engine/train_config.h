@@ -20,6 +20,8 @@ struct TrainConfig {
     double validationRatio = 0.1;
     bool packing = false;
     bool trainOnAllTokens = false;  // loss masking off
+    std::string textColumn = "text";   // classification CSV/TSV/JSONL column names
+    std::string labelColumn = "label";
 
     // Model: an importable path, or empty to train from scratch with a preset or dims.
     std::string model;
@@ -30,6 +32,19 @@ struct TrainConfig {
     int64_t vocabSize = 2000;       // for a tokenizer trained from the corpus
     std::string tokenizerType = "bpe"; // bpe, unigram or char (for a trained tokenizer)
     bool tieEmbeddings = true;      // from scratch
+
+    // Task and method
+    std::string task = "auto";      // auto (classification data -> classification), causal_lm, classification
+    int64_t loraRank = 0;           // 0 = full fine-tuning; > 0 = LoRA adapters of this rank
+    double loraAlpha = 16.0;
+    double loraDropout = 0.05;
+    std::string loraTargets = "q_proj,k_proj,v_proj,o_proj"; // comma-separated
+    bool freezeEmbeddings = false;  // embed_tokens (and a tied lm_head) stay fixed
+    int64_t freezeLayers = 0;       // the bottom N decoder layers stay fixed
+    bool freezeBase = false;        // classification: train the head only
+    std::string baseDtype = "f32";  // f32, or bf16 for a frozen base (LoRA, head-only)
+    std::string autocast = "off";   // off or bf16: matmuls in bfloat16, weights stay float32
+    bool gradientCheckpointing = false; // recompute each layer in backward: less memory, ~30% more time
 
     // Optimisation
     int64_t maxSteps = 1000;        // optimizer steps; 0 = epochs decide
@@ -51,6 +66,13 @@ struct TrainConfig {
     int64_t evalBatches = 20;       // 0 = the whole validation split
     int64_t checkpointEvery = 0;    // 0 = at every evaluation
     int64_t keepLast = 2;
+    bool keepBest = true;           // also keep the checkpoint with the best early_stopping_metric
+    std::string earlyStoppingMetric = "auto"; // auto (val_loss, or macro_f1 for classification), or any eval metric
+    int64_t earlyStoppingPatience = 0; // stop after this many evaluations without improvement; 0 = off
+    double earlyStoppingMinDelta = 0.0;
+    std::string dialogueChecks;     // optional JSONL of prompts with must_contain / must_not_contain / regex
+    int64_t dialogueCheckTokens = 64; // new tokens per check (greedy)
+    int64_t memoryLimitMb = 0;      // refuse a run whose estimate exceeds this; 0 = the memory available now
     std::string runDir;             // where config, metrics, log and checkpoints go
 
     // Throws tb::Error naming the first invalid option.

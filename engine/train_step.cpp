@@ -1,14 +1,17 @@
 #include "train_step.h"
 
+#include <ATen/autocast_mode.h>
+
 namespace tb {
 
-ForwardOptions batchForwardOptions(const Batch &b, bool packing)
+ForwardOptions batchForwardOptions(const Batch &b, const StepOptions &options)
 {
     ForwardOptions o;
-    if (packing) {
+    if (options.packing) {
         o.segmentIds = b.segmentIds;
         o.positionIds = b.positionIds;
     }
+    o.checkpointLayers = options.checkpointLayers;
     return o;
 }
 
@@ -19,20 +22,49 @@ torch::Tensor summedCrossEntropy(const torch::Tensor &logits, const torch::Tenso
         torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreIndex).reduction(torch::kSum));
 }
 
-double accumulateGradients(LlamaModel &model, const std::vector<Batch> &microBatches, bool packing)
+AutocastScope::AutocastScope(bool enabled) : m_enabled(enabled), m_previous(at::autocast::is_cpu_enabled())
 {
-    int64_t trained = 0;
+    if (m_enabled) {
+        at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+        at::autocast::set_cpu_enabled(true);
+    }
+}
+
+AutocastScope::~AutocastScope()
+{
+    if (m_enabled) {
+        at::autocast::set_cpu_enabled(m_previous);
+        at::autocast::clear_cache();
+    }
+}
+
+double accumulateGradients(const std::vector<Batch> &microBatches, const StepOptions &options,
+                           const std::function<torch::Tensor(const Batch &)> &summedLoss,
+                           const std::function<int64_t(const Batch &)> &unitsOf)
+{
+    int64_t units = 0;
     for (const Batch &b : microBatches)
-        trained += b.trainedTokens;
-    const double denominator = double(std::max<int64_t>(1, trained));
+        units += unitsOf(b);
+    const double denominator = double(std::max<int64_t>(1, units));
     double total = 0.0;
     for (const Batch &b : microBatches) {
-        auto logits = model->forward(b.ids, batchForwardOptions(b, packing)); // (B, T, V)
-        auto loss = summedCrossEntropy(logits, b.targets) / denominator;
+        torch::Tensor loss;
+        {
+            AutocastScope autocast(options.autocastBf16);
+            loss = summedLoss(b) / denominator;
+        }
         loss.backward();
         total += loss.item<double>();
     }
     return total;
+}
+
+double accumulateGradients(LlamaModel &model, const std::vector<Batch> &microBatches, const StepOptions &options)
+{
+    return accumulateGradients(
+        microBatches, options,
+        [&](const Batch &b) { return summedCrossEntropy(model->forward(b.ids, batchForwardOptions(b, options)), b.targets); },
+        [](const Batch &b) { return b.trainedTokens; });
 }
 
 } // namespace tb

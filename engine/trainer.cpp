@@ -3,13 +3,19 @@
 #include "batching.h"
 #include "chat_template.h"
 #include "dataset.h"
+#include "dialogue_checks.h"
+#include "early_stopping.h"
 #include "error.h"
+#include "evaluation.h"
 #include "file_util.h"
+#include "lora.h"
 #include "lr_schedule.h"
+#include "memory_estimate.h"
 #include "model_export.h"
 #include "model_loader.h"
 #include "optimizer.h"
 #include "runtime.h"
+#include "sequence_classifier.h"
 #include "tokenizer.h"
 #include "train_step.h"
 
@@ -19,6 +25,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -39,10 +46,16 @@ struct DataPosition {
 struct RunState {
     TrainConfig config;
     fs::path dir;
+    ModelConfig modelConfig;
+    ImportedModel imported; // config.model's metadata and tokenizer (no weights)
     LlamaModel model{nullptr};
+    bool classification = false;
+    SequenceClassifier classifier{nullptr}; // wraps `model` for classification
     std::shared_ptr<Tokenizer> tokenizer;
+    ChatTemplateKind chatTemplate = ChatTemplateKind::Plain;
     Dataset data;
     BatchOptions batchOptions;
+    StepOptions stepOptions;
     std::unique_ptr<torch::optim::AdamW> optimizer;
     std::vector<torch::Tensor> trainable;
     int64_t step = 0;
@@ -52,8 +65,17 @@ struct RunState {
     std::ofstream log;
     std::ofstream metrics;
     std::vector<std::string> checkpoints; // oldest first
+    std::string bestCheckpoint;
+    EarlyStopping early;
+    long long runtimeBytes = 0; // RSS before the model existed
+    MemoryEstimate memory;
+    std::vector<DialogueCheck> checks;
     TrainCallback callback;
     TrainControl *control = nullptr;
+
+    bool lora() const { return config.loraRank > 0; }
+    // What trains and is saved: the classifier (backbone + head) or the language model.
+    torch::nn::Module &trained() { return classification ? static_cast<torch::nn::Module &>(*classifier) : *model; }
 };
 
 void emit(RunState &s, TrainEvent event)
@@ -70,6 +92,22 @@ void logLine(RunState &s, const std::string &line)
     e.step = s.step;
     e.message = line;
     emit(s, e);
+}
+
+std::string mib(long long bytes)
+{
+    return std::to_string((bytes + (1 << 19)) >> 20) + " MiB";
+}
+
+std::vector<std::string> splitList(const std::string &text)
+{
+    std::vector<std::string> items;
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, ','))
+        if (!item.empty())
+            items.push_back(item);
+    return items;
 }
 
 // A from-scratch tokenizer needs a text corpus: .txt as it is, other formats as the string
@@ -99,19 +137,25 @@ std::string tokenizerCorpus(const TrainConfig &c, const fs::path &dir)
     return corpus.string();
 }
 
-void prepareModel(RunState &s)
+// The model's shape and tokenizer, before any weight exists: the memory check comes first.
+void prepareTokenizerAndConfig(RunState &s)
 {
     const TrainConfig &c = s.config;
     if (!c.model.empty()) {
-        LoadOptions options;
-        options.tokenizerPath = c.tokenizer;
-        LoadedModel loaded = loadModel(c.model, options);
-        s.model = loaded.model;
-        s.tokenizer = loaded.tokenizer;
-        if (!s.tokenizer)
-            throw Error(c.model + ": carries no tokenizer; set 'tokenizer' to a SentencePiece .model");
+        s.imported = importModel(c.model);
+        if (!c.tokenizer.empty()) {
+            s.imported.tokenizer = Tokenizer::fromFile(c.tokenizer);
+            s.imported.tokenizerError.clear();
+        }
+        if (!s.imported.tokenizer)
+            throw Error(c.model + ": carries no tokenizer; set 'tokenizer' to a SentencePiece .model"
+                        + (s.imported.tokenizerError.empty() ? "" : " (" + s.imported.tokenizerError + ")"));
+        s.tokenizer = s.imported.tokenizer;
+        s.modelConfig = s.imported.config;
         return;
     }
+    if (c.loraRank > 0)
+        throw Error("training config: LoRA adapts an existing model; set 'model' (or lora_rank = 0 to train from scratch)");
     if (!c.tokenizer.empty()) {
         s.tokenizer = Tokenizer::fromFile(c.tokenizer);
     } else {
@@ -136,8 +180,7 @@ void prepareModel(RunState &s)
     m.bosTokenId = s.tokenizer->bosId();
     m.eosTokenId = s.tokenizer->eosId();
     m.validate("training config");
-    s.model = LlamaModel(m);
-    s.model->initWeights(c.seed);
+    s.modelConfig = m;
 }
 
 void prepareData(RunState &s)
@@ -147,11 +190,14 @@ void prepareData(RunState &s)
     d.format = datasetFormatFromName(c.format);
     d.onError = c.onError == "stop" ? ErrorPolicy::StopAtFirst : ErrorPolicy::SkipAndReport;
     d.overlong = c.overlong == "skip" ? OverlongPolicy::Skip : OverlongPolicy::Truncate;
-    d.contextLength = std::min(c.contextLength, s.model->config().maxPositions);
+    d.contextLength = std::min(c.contextLength, s.modelConfig.maxPositions);
     d.trainOnAllTokens = c.trainOnAllTokens;
     d.chatTemplate = c.chatTemplate.empty() ? detectChatTemplate(s.tokenizer->chatTemplateSource())
                                             : chatTemplateFromName(c.chatTemplate);
+    s.chatTemplate = d.chatTemplate;
     d.textSplit = c.textSplit == "stream" ? TextSplit::Stream : TextSplit::Paragraphs;
+    d.textColumn = c.textColumn;
+    d.labelColumn = c.labelColumn;
     d.validationRatio = c.validationRatio;
     d.validationFile = c.validationData;
     d.seed = c.seed;
@@ -166,20 +212,139 @@ void prepareData(RunState &s)
         logLine(s, p.file + ":" + std::to_string(p.line) + ": " + p.message);
     if (s.data.train.empty())
         throw Error(c.data + ": no usable training examples (see the problems above)");
+    const bool classificationData = r.detected == DatasetFormat::Classification;
+    s.classification = c.task == "classification" || (c.task == "auto" && classificationData);
+    if (s.classification != classificationData)
+        throw Error(c.data + ": task \"" + c.task + "\" needs " + (s.classification ? "classification" : "text or chat")
+                    + " data, but the file holds " + datasetFormatName(r.detected) + " data");
+    if (s.classification && c.loraRank > 0)
+        throw Error("training config: LoRA is for language-model tasks here; train a classifier fully or with "
+                    "freeze_base = true (head only)");
+    if (s.classification && c.packing)
+        throw Error("training config: packing puts several examples in a row, but a classifier reads one label per row; "
+                    "set packing = false");
     s.batchOptions.batchSize = c.batchSize;
     s.batchOptions.contextLength = d.contextLength;
     s.batchOptions.packing = c.packing;
     s.batchOptions.seed = c.seed;
     s.batchOptions.padId = std::max<int64_t>(0, s.tokenizer->padId());
+    s.stepOptions.packing = c.packing;
+    s.stepOptions.checkpointLayers = c.gradientCheckpointing;
+    s.stepOptions.autocastBf16 = c.autocast == "bf16";
     const int64_t perEpoch = BatchIterator(s.data.train, s.batchOptions, 0).size();
     s.totalSteps = c.maxSteps > 0 ? c.maxSteps : (perEpoch * c.epochs + c.gradAccumulation - 1) / c.gradAccumulation;
 }
 
+long long datasetBytes(const Dataset &data)
+{
+    long long bytes = 0;
+    for (const auto *set : {&data.train, &data.validation})
+        for (const Example &e : *set)
+            bytes += (long long)(e.ids.size()) * 9 + 64;
+    return bytes;
+}
+
+MemoryPlan memoryPlan(const RunState &s)
+{
+    const TrainConfig &c = s.config;
+    MemoryPlan p;
+    p.model = s.modelConfig;
+    p.batchSize = c.batchSize;
+    p.contextLength = s.batchOptions.contextLength;
+    p.loraRank = c.loraRank;
+    p.loraTargets = splitList(c.loraTargets);
+    p.freezeEmbeddings = c.freezeEmbeddings;
+    p.freezeLayers = c.freezeLayers;
+    p.freezeBase = c.freezeBase;
+    p.baseBf16 = c.baseDtype == "bf16";
+    p.autocastBf16 = c.autocast == "bf16";
+    p.gradientCheckpointing = c.gradientCheckpointing;
+    p.numLabels = s.classification ? int64_t(s.data.labelNames.size()) : 0;
+    p.runtimeBytes = s.runtimeBytes;
+    p.dataBytes = datasetBytes(s.data);
+    return p;
+}
+
+// Refuses a run that would not fit before any weight is allocated.
+void checkMemory(RunState &s)
+{
+    const MemoryPlan plan = memoryPlan(s);
+    s.memory = estimateTrainingMemory(plan);
+    const long long limit = s.config.memoryLimitMb > 0 ? s.config.memoryLimitMb * 1024LL * 1024LL
+                                                       : availableMemoryBytes() + s.runtimeBytes;
+    logLine(s, "memory estimate " + s.memory.describe() + "; " + mib(limit) + " available");
+    requireMemoryFits(plan, limit);
+}
+
+LoraConfig loraConfig(const TrainConfig &c)
+{
+    LoraConfig l;
+    l.rank = c.loraRank;
+    l.alpha = c.loraAlpha;
+    l.dropout = c.loraDropout;
+    l.targets = splitList(c.loraTargets);
+    l.validate("training config");
+    return l;
+}
+
+// What trains: LoRA freezes the base itself; the rest is the freeze_* options.
+void applyFreezing(RunState &s)
+{
+    const TrainConfig &c = s.config;
+    if (c.freezeBase) {
+        if (s.classification)
+            s.classifier->setBackboneFrozen(true);
+        else
+            for (auto &p : s.model->parameters())
+                p.set_requires_grad(false);
+    }
+    if (c.freezeEmbeddings) {
+        s.model->model->embed_tokens->weight.set_requires_grad(false);
+        if (s.model->config().tieWordEmbeddings)
+            logLine(s, "freeze_embeddings also fixes the tied output head (tie_word_embeddings)");
+    }
+    const int64_t layers = std::min<int64_t>(c.freezeLayers, int64_t(s.model->model->layers->size()));
+    for (int64_t i = 0; i < layers; ++i)
+        for (auto &p : s.model->model->layers[size_t(i)]->parameters())
+            p.set_requires_grad(false);
+}
+
+void buildWeights(RunState &s)
+{
+    const TrainConfig &c = s.config;
+    const torch::Dtype dtype = c.baseDtype == "bf16" ? torch::kBFloat16 : torch::kFloat;
+    if (!c.model.empty() && isClassifierFolder(c.model)) {
+        // Continuing a classifier: its head and labels come with it.
+        ClassifierLoadOptions options;
+        options.computeDtype = dtype;
+        options.tokenizerPath = c.tokenizer;
+        options.labelNames = s.data.labelNames;
+        s.classifier = loadClassifier(c.model, options).classifier;
+        s.model = s.classifier->languageModel();
+    } else if (!c.model.empty()) {
+        LoadOptions options;
+        options.computeDtype = dtype;
+        s.model = buildModel(s.imported, options);
+    } else {
+        s.model = LlamaModel(s.modelConfig);
+        s.model->initWeights(c.seed);
+    }
+    if (s.classification && !s.classifier)
+        s.classifier = SequenceClassifier(s.model, s.data.labelNames, c.seed);
+    s.trained().train();
+    if (s.lora())
+        applyLora(s.model, loraConfig(c), c.seed);
+    applyFreezing(s);
+}
+
 void prepareOptimizer(RunState &s)
 {
-    for (auto &p : s.model->parameters())
+    s.trainable.clear();
+    for (auto &p : s.trained().parameters())
         if (p.requires_grad())
             s.trainable.push_back(p);
+    if (s.trainable.empty())
+        throw Error("training config: every parameter is frozen; nothing would train");
     s.optimizer = makeAdamW(s.trainable, s.config);
 }
 
@@ -199,34 +364,44 @@ Batch nextBatch(RunState &s)
 
 std::map<std::string, double> evaluate(RunState &s, bool whole)
 {
-    auto t0 = Clock::now();
-    torch::NoGradGuard noGrad;
-    s.model->eval();
-    BatchOptions options = s.batchOptions;
-    options.shuffle = false;
     const auto &examples = s.data.validation.empty() ? s.data.train : s.data.validation;
-    BatchIterator batches(examples, options, 0);
-    const int64_t count = whole || s.config.evalBatches == 0 ? batches.size()
-                                                             : std::min(batches.size(), s.config.evalBatches);
-    double lossSum = 0.0;
-    int64_t tokens = 0, correct = 0;
-    for (int64_t i = 0; i < count; ++i) {
-        Batch b = batches.batch(i);
-        auto logits = s.model->forward(b.ids, batchForwardOptions(b, options.packing)); // (B, T, V)
-        auto flat = logits.view({-1, logits.size(-1)});
-        auto targets = b.targets.view({-1});
-        lossSum += summedCrossEntropy(logits, b.targets).item<double>();
-        auto mask = targets != kIgnoreIndex;
-        correct += (flat.argmax(-1).eq(targets) & mask).sum().item<int64_t>();
-        tokens += mask.sum().item<int64_t>();
+    std::map<std::string, double> metrics;
+    if (s.classification) {
+        // Classification evaluates every validation row: the metrics need all classes.
+        const ClassifierEvaluation e = evaluateClassifier(s.classifier, examples, s.config.batchSize,
+                                                          s.batchOptions.padId);
+        metrics = {{"val_loss", e.loss},
+                   {"accuracy", e.metrics.accuracy},
+                   {"macro_f1", e.metrics.macroF1},
+                   {"macro_precision", e.metrics.macroPrecision},
+                   {"macro_recall", e.metrics.macroRecall},
+                   {"eval_s", e.seconds}};
+        if (whole)
+            s.log << metricsToText(e.metrics) << std::endl;
+    } else {
+        metrics = evaluateLanguageModel(s.model, examples, s.batchOptions, s.stepOptions,
+                                        whole ? 0 : s.config.evalBatches);
     }
-    s.model->train();
-    const double loss = tokens ? lossSum / double(tokens) : 0.0;
-    return {{"val_loss", loss},
-            {"val_ppl", std::exp(loss)},
-            {"val_token_acc", tokens ? double(correct) / double(tokens) : 0.0},
-            {"val_tokens", double(tokens)},
-            {"eval_s", std::chrono::duration<double>(Clock::now() - t0).count()}};
+    if (!s.checks.empty()) {
+        const DialogueCheckReport report = runDialogueChecks(s.model, *s.tokenizer, s.chatTemplate, s.checks,
+                                                             s.config.dialogueCheckTokens);
+        metrics["check_pass_rate"] = report.passRate;
+        metrics["checks_s"] = report.seconds;
+        char line[160];
+        std::snprintf(line, sizeof line, "dialogue checks at step %lld: %lld/%zu passed in %.1f s",
+                      static_cast<long long>(s.step), static_cast<long long>(report.passed), report.outcomes.size(),
+                      report.seconds);
+        s.log << line << std::endl;
+        if (whole)
+            for (const DialogueCheckOutcome &o : report.outcomes) {
+                std::string failures;
+                for (const auto &f : o.failures)
+                    failures += (failures.empty() ? "" : "; ") + f;
+                s.log << "  " << (o.passed ? "pass " : "FAIL ") << o.name << (o.passed ? "" : ": " + failures)
+                      << std::endl;
+            }
+    }
+    return metrics;
 }
 
 std::string checkpointName(int64_t step)
@@ -236,31 +411,69 @@ std::string checkpointName(int64_t step)
     return name;
 }
 
-// A checkpoint is a loadable HF folder (so chat and export can open it) plus the trainer
-// state. It is written under a temporary name and renamed: a crash or a full disk leaves
-// the previous checkpoint as it was.
+void writeTrainerState(RunState &s, const fs::path &dir)
+{
+    Json state;
+    state["step"] = s.step;
+    state["total_steps"] = s.totalSteps;
+    state["epoch"] = s.position.epoch;
+    state["batch_index"] = s.position.index;
+    auto rng = torch::globalContext().defaultGenerator(torch::kCPU).get_state();
+    state["torch_rng"] = std::vector<uint8_t>(rng.data_ptr<uint8_t>(), rng.data_ptr<uint8_t>() + rng.numel());
+    state["early_stopping"] = {{"metric", s.early.metric()},
+                               {"best", s.early.hasBest() ? s.early.best() : 0.0},
+                               {"best_step", s.early.bestStep()},
+                               {"bad_evaluations", s.early.badEvaluations()}};
+    state["best_checkpoint"] = s.bestCheckpoint.empty() ? "" : fs::path(s.bestCheckpoint).filename().string();
+    state["kind"] = s.lora() ? "lora" : s.classification ? "classifier" : "model";
+    writeFileAtomically((dir / "trainer_state.json").string(), state.dump() + "\n");
+}
+
+// Keeps the last keep_last checkpoints, and the best one on top of them.
+void pruneCheckpoints(RunState &s)
+{
+    int64_t others = 0;
+    for (auto it = s.checkpoints.rbegin(); it != s.checkpoints.rend(); ++it)
+        if (*it != s.bestCheckpoint)
+            ++others;
+    for (auto it = s.checkpoints.begin(); it != s.checkpoints.end() && others > s.config.keepLast;) {
+        if (*it == s.bestCheckpoint) {
+            ++it;
+            continue;
+        }
+        fs::remove_all(*it);
+        it = s.checkpoints.erase(it);
+        --others;
+    }
+}
+
+// A checkpoint is a loadable HF folder (so chat and export can open it), or a PEFT adapter
+// folder for LoRA, plus the trainer state. It is written under a temporary name and
+// renamed: a crash or a full disk leaves the previous checkpoint as it was.
 void saveCheckpoint(RunState &s)
 {
     const fs::path root = s.dir / "checkpoints";
     fs::create_directories(root);
     const std::string name = checkpointName(s.step);
-    const fs::path tmp = root / (name + ".tmp");
     const fs::path final = root / name;
+    if (!s.checkpoints.empty() && s.checkpoints.back() == final.string())
+        return; // this step is already saved (an evaluation and a checkpoint interval met)
+    const fs::path tmp = root / (name + ".tmp");
     fs::remove_all(tmp);
     fs::create_directories(tmp);
     try {
-        exportHfFolder(s.model, s.tokenizer.get(), tmp.string(), "F32");
+        if (s.lora()) {
+            saveLoraAdapter(s.model, tmp.string(), s.config.model);
+            s.tokenizer->writeHfFiles(tmp.string());
+        } else if (s.classification) {
+            saveClassifier(s.classifier, s.tokenizer.get(), tmp.string(), "F32");
+        } else {
+            exportHfFolder(s.model, s.tokenizer.get(), tmp.string(), "F32");
+        }
         torch::serialize::OutputArchive archive;
         s.optimizer->save(archive);
         archive.save_to((tmp / "optimizer.pt").string());
-        Json state;
-        state["step"] = s.step;
-        state["total_steps"] = s.totalSteps;
-        state["epoch"] = s.position.epoch;
-        state["batch_index"] = s.position.index;
-        auto rng = torch::globalContext().defaultGenerator(torch::kCPU).get_state();
-        state["torch_rng"] = std::vector<uint8_t>(rng.data_ptr<uint8_t>(), rng.data_ptr<uint8_t>() + rng.numel());
-        writeFileAtomically((tmp / "trainer_state.json").string(), state.dump() + "\n");
+        writeTrainerState(s, tmp);
     } catch (...) {
         std::error_code ec;
         fs::remove_all(tmp, ec);
@@ -269,10 +482,7 @@ void saveCheckpoint(RunState &s)
     fs::remove_all(final);
     fs::rename(tmp, final);
     s.checkpoints.push_back(final.string());
-    while (int64_t(s.checkpoints.size()) > s.config.keepLast) {
-        fs::remove_all(s.checkpoints.front());
-        s.checkpoints.erase(s.checkpoints.begin());
-    }
+    pruneCheckpoints(s);
     TrainEvent e;
     e.kind = TrainEvent::Kind::Checkpoint;
     e.step = s.step;
@@ -291,13 +501,55 @@ void writeMetrics(RunState &s, const TrainEvent &e)
         j["lr"] = e.learningRate;
         j["grad_norm"] = e.gradNorm;
         j["tokens_per_s"] = e.tokensPerSecond;
+        j["rss_mb"] = double(e.rssBytes) / (1024.0 * 1024.0);
     }
     for (const auto &[k, v] : e.metrics)
         j[k] = v;
+    if (e.best)
+        j["best"] = true;
     j["elapsed_s"] = e.elapsedSeconds;
     if (e.final)
         j["final"] = true;
     s.metrics << j.dump() << std::endl;
+}
+
+// run.json: what a list of runs shows without reading the metrics.
+void writeSummary(RunState &s, const TrainResult &r)
+{
+    Json j;
+    j["status"] = r.status;
+    j["steps"] = r.steps;
+    j["total_steps"] = s.totalSteps;
+    j["final_metrics"] = r.finalMetrics;
+    j["early_stopping_metric"] = s.early.metric();
+    if (s.early.hasBest()) {
+        j["best_step"] = s.early.bestStep();
+        j["best_value"] = s.early.best();
+    }
+    j["best_checkpoint"] = r.bestCheckpoint;
+    j["last_checkpoint"] = r.lastCheckpoint;
+    j["peak_rss_mb"] = double(r.peakRssBytes) / (1024.0 * 1024.0);
+    j["estimated_mb"] = double(r.estimatedBytes) / (1024.0 * 1024.0);
+    writeFileAtomically((s.dir / "run.json").string(), j.dump(2) + "\n");
+}
+
+std::string earlyStoppingMetric(const TrainConfig &c, bool classification)
+{
+    if (c.earlyStoppingMetric != "auto")
+        return c.earlyStoppingMetric;
+    return classification ? "macro_f1" : "val_loss";
+}
+
+void loadChecks(RunState &s)
+{
+    if (s.config.dialogueChecks.empty())
+        return;
+    if (s.classification)
+        throw Error("training config: dialogue checks need a language model; a classifier has no replies to check");
+    s.checks = loadDialogueChecks(s.config.dialogueChecks);
+    logLine(s, "dialogue checks: " + std::to_string(s.checks.size()) + " from " + s.config.dialogueChecks
+                   + ", run at every evaluation (greedy, at most " + std::to_string(s.config.dialogueCheckTokens)
+                   + " new tokens each)");
 }
 
 TrainResult trainLoop(RunState &s, bool resumed)
@@ -305,9 +557,10 @@ TrainResult trainLoop(RunState &s, bool resumed)
     const TrainConfig &c = s.config;
     const auto start = Clock::now();
     auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
-    s.model->train();
+    s.trained().train();
     const int64_t evalEvery = c.evalEvery;
     const int64_t checkpointEvery = c.checkpointEvery > 0 ? c.checkpointEvery : evalEvery;
+    bool stopEarly = false;
     auto evalEvent = [&](bool final) {
         TrainEvent e;
         e.kind = TrainEvent::Kind::Eval;
@@ -317,19 +570,40 @@ TrainResult trainLoop(RunState &s, bool resumed)
         e.metrics = evaluate(s, final);
         e.final = final;
         e.elapsedSeconds = elapsed();
+        const auto metric = e.metrics.find(s.early.metric());
+        if (metric == e.metrics.end()) {
+            std::string known;
+            for (const auto &[k, v] : e.metrics)
+                known += (known.empty() ? "" : ", ") + k;
+            throw Error("training config: early_stopping_metric '" + s.early.metric()
+                        + "' is not an evaluation metric; choose one of " + known);
+        }
+        if (!final) {
+            e.best = s.early.update(metric->second, s.step);
+            stopEarly = s.early.shouldStop();
+        }
         writeMetrics(s, e);
         emit(s, e);
-        char line[160];
-        std::snprintf(line, sizeof line, "eval step %lld: val_loss %.4f ppl %.2f token_acc %.3f (%.1f s)%s",
-                      static_cast<long long>(s.step), e.metrics["val_loss"], e.metrics["val_ppl"],
-                      e.metrics["val_token_acc"], e.metrics["eval_s"], final ? " final" : "");
-        s.log << line << std::endl;
-        return e.metrics["val_loss"];
+        std::string line = "eval step " + std::to_string(s.step) + ":";
+        for (const auto &[key, value] : e.metrics) {
+            char item[64];
+            std::snprintf(item, sizeof item, " %s %.4g", key.c_str(), value);
+            line += item;
+        }
+        s.log << line << (final ? " final" : "") << (e.best ? " best" : "") << std::endl;
+        // The best weights are saved when they are seen; pruning keeps them.
+        if (e.best && c.keepBest && s.step > 0) {
+            saveCheckpoint(s);
+            s.bestCheckpoint = s.checkpoints.back();
+            writeTrainerState(s, s.bestCheckpoint);
+            pruneCheckpoints(s);
+        }
+        return e.metrics;
     };
     if (!resumed && evalEvery > 0)
         evalEvent(false); // the step-0 baseline
 
-    int64_t stepTokens = 0;
+    int64_t stepTokens = 0, stepsTimed = 0;
     double stepSeconds = 0.0;
     std::string status = "finished";
     while (s.step < s.totalSteps) {
@@ -353,7 +627,18 @@ TrainResult trainLoop(RunState &s, bool resumed)
             micro.push_back(nextBatch(s));
             trained += micro.back().trainedTokens;
         }
-        const double lossValue = accumulateGradients(s.model, micro, c.packing);
+        const double lossValue = s.classification
+            ? accumulateGradients(
+                  micro, s.stepOptions,
+                  [&](const Batch &b) {
+                      ForwardOptions o;
+                      o.checkpointLayers = s.stepOptions.checkpointLayers;
+                      return torch::nn::functional::cross_entropy(
+                          s.classifier->forward(b.ids, b.lastIndex, o), b.labels,
+                          torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+                  },
+                  [](const Batch &b) { return b.labels.size(0); })
+            : accumulateGradients(s.model, micro, s.stepOptions);
         int64_t tokens = 0;
         for (const Batch &b : micro)
             tokens += (b.segmentIds != 0).sum().item<int64_t>();
@@ -371,13 +656,14 @@ TrainResult trainLoop(RunState &s, bool resumed)
             s.log << message << std::endl;
             throw Error(message);
         }
-        if (trained > 0)
+        if (trained > 0 || s.classification)
             s.optimizer->step();
         s.optimizer->zero_grad();
         ++s.step;
 
         stepSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
         stepTokens += tokens;
+        ++stepsTimed;
         TrainEvent e;
         e.kind = TrainEvent::Kind::Step;
         e.step = s.step;
@@ -388,8 +674,8 @@ TrainResult trainLoop(RunState &s, bool resumed)
         e.gradNorm = gradNorm;
         e.tokensPerSecond = stepSeconds > 0 ? double(stepTokens) / stepSeconds : 0.0;
         e.elapsedSeconds = elapsed();
-        e.etaSeconds = stepSeconds / double(std::max<int64_t>(1, s.step - (resumed ? 0 : 0)))
-            * double(s.totalSteps - s.step);
+        e.etaSeconds = stepSeconds / double(stepsTimed) * double(s.totalSteps - s.step);
+        e.rssBytes = currentRssBytes();
         writeMetrics(s, e);
         emit(s, e);
 
@@ -398,18 +684,30 @@ TrainResult trainLoop(RunState &s, bool resumed)
             evalEvent(false);
         if (!last && checkpointEvery > 0 && s.step % checkpointEvery == 0)
             saveCheckpoint(s);
+        if (stopEarly) {
+            status = "early_stopped";
+            logLine(s, "early stopping at step " + std::to_string(s.step) + ": " + s.early.metric() + " has not improved for "
+                           + std::to_string(c.earlyStoppingPatience) + " evaluations (best "
+                           + std::to_string(s.early.best()) + " at step " + std::to_string(s.early.bestStep()) + ")");
+            break;
+        }
     }
     TrainResult result;
-    if (status == "finished")
-        result.finalValLoss = evalEvent(true);
+    if (status != "stopped") {
+        result.finalMetrics = evalEvent(true);
+        result.finalValLoss = result.finalMetrics["val_loss"];
+    }
     saveCheckpoint(s);
     result.runDir = s.dir.string();
     result.status = status;
     result.steps = s.step;
     result.lastCheckpoint = s.checkpoints.back();
+    result.bestCheckpoint = s.bestCheckpoint;
     result.peakRssBytes = peakRssBytes();
-    s.log << "run " << status << " at step " << s.step << "; peak RSS " << result.peakRssBytes / (1 << 20) << " MiB"
-          << std::endl;
+    result.estimatedBytes = s.memory.total();
+    s.log << "run " << status << " at step " << s.step << "; peak RSS " << mib(result.peakRssBytes)
+          << " (estimate " << mib(result.estimatedBytes) << ")" << std::endl;
+    writeSummary(s, result);
     return result;
 }
 
@@ -431,19 +729,30 @@ TrainResult runTraining(const TrainConfig &config, const TrainCallback &callback
     s.config = config;
     s.callback = callback;
     s.control = control;
+    releaseFreeMemory(); // what an earlier run in this process freed is not "runtime"
+    s.runtimeBytes = currentRssBytes();
     s.dir = config.runDir.empty() ? fs::path("runs") / "run" : fs::path(config.runDir);
     if (fs::exists(s.dir / "checkpoints") && !fs::is_empty(s.dir / "checkpoints"))
         throw Error(s.dir.string() + ": already holds a run; resume it with --resume, or choose another run_dir");
     fs::create_directories(s.dir);
     openRunFiles(s, false);
     torch::manual_seed(config.seed);
-    prepareModel(s);
+    prepareTokenizerAndConfig(s);
     prepareData(s);
+    s.early = EarlyStopping(earlyStoppingMetric(config, s.classification), config.earlyStoppingPatience,
+                            config.earlyStoppingMinDelta);
+    loadChecks(s);
+    checkMemory(s);
+    buildWeights(s);
     prepareOptimizer(s);
     s.config.runDir = s.dir.string();
     writeFileAtomically((s.dir / "config.json").string(), trainConfigToJson(s.config));
-    logLine(s, "model: " + std::to_string(s.model->config().parameterCount()) + " parameters; "
-                   + std::to_string(s.totalSteps) + " steps");
+    int64_t trainable = 0;
+    for (const auto &p : s.trainable)
+        trainable += p.numel();
+    logLine(s, std::string(s.classification ? "classifier over " + std::to_string(s.data.labelNames.size()) + " labels, " : "")
+                   + "model: " + std::to_string(s.model->config().parameterCount()) + " parameters, "
+                   + std::to_string(trainable) + " trainable; " + std::to_string(s.totalSteps) + " steps");
     return trainLoop(s, false);
 }
 
@@ -454,6 +763,8 @@ TrainResult resumeTraining(const std::string &runDir, const TrainCallback &callb
     s.dir = runDir;
     s.callback = callback;
     s.control = control;
+    releaseFreeMemory(); // what an earlier run in this process freed is not "runtime"
+    s.runtimeBytes = currentRssBytes();
     s.config = trainConfigFromJson(readTextFile((s.dir / "config.json").string()), runDir + "/config.json", overrides);
     configureThreads(s.config.threads, 1);
     std::vector<std::string> found;
@@ -467,17 +778,39 @@ TrainResult resumeTraining(const std::string &runDir, const TrainCallback &callb
     std::sort(found.begin(), found.end());
     const fs::path checkpoint = found.back();
     s.checkpoints = found;
+    const auto state = nlohmann::json::parse(readTextFile((checkpoint / "trainer_state.json").string()));
 
-    // The checkpoint is a full model folder: weights and tokenizer come back exactly.
-    LoadedModel loaded = loadModel(checkpoint.string());
-    s.model = loaded.model;
-    s.tokenizer = loaded.tokenizer;
+    // The checkpoint holds the weights (a full model folder) or the adapter over the base.
+    if (s.lora()) {
+        s.imported = importModel(s.config.model);
+        s.tokenizer = Tokenizer::fromFile((checkpoint / "tokenizer.model").string());
+        s.imported.tokenizer = s.tokenizer;
+        s.modelConfig = s.imported.config;
+        LoadOptions options;
+        options.computeDtype = s.config.baseDtype == "bf16" ? torch::kBFloat16 : torch::kFloat;
+        s.model = buildModel(s.imported, options);
+        loadLoraAdapter(s.model, checkpoint.string());
+    } else if (isClassifierFolder(checkpoint.string())) {
+        LoadedClassifier loaded = loadClassifier(checkpoint.string());
+        s.classifier = loaded.classifier;
+        s.model = s.classifier->languageModel();
+        s.tokenizer = loaded.tokenizer;
+        s.modelConfig = s.model->config();
+    } else {
+        LoadedModel loaded = loadModel(checkpoint.string());
+        s.model = loaded.model;
+        s.tokenizer = loaded.tokenizer;
+        s.modelConfig = s.model->config();
+    }
     prepareData(s);
+    s.trained().train();
+    applyFreezing(s);
+    loadChecks(s);
+    s.memory = estimateTrainingMemory(memoryPlan(s));
     prepareOptimizer(s);
     torch::serialize::InputArchive archive;
     archive.load_from((checkpoint / "optimizer.pt").string());
     s.optimizer->load(archive);
-    const auto state = nlohmann::json::parse(readTextFile((checkpoint / "trainer_state.json").string()));
     s.step = state["step"].get<int64_t>();
     s.position.epoch = state["epoch"].get<int64_t>();
     s.position.index = state["batch_index"].get<int64_t>();
@@ -485,6 +818,15 @@ TrainResult resumeTraining(const std::string &runDir, const TrainCallback &callb
     const auto rng = state["torch_rng"].get<std::vector<uint8_t>>();
     at::Generator generator = torch::globalContext().defaultGenerator(torch::kCPU);
     generator.set_state(torch::tensor(rng, torch::kUInt8));
+    s.early = EarlyStopping(earlyStoppingMetric(s.config, s.classification), s.config.earlyStoppingPatience,
+                            s.config.earlyStoppingMinDelta);
+    if (state.contains("early_stopping")) {
+        const auto &es = state["early_stopping"];
+        s.early.restore(es["best"].get<double>(), es["best_step"].get<int64_t>(), es["bad_evaluations"].get<int64_t>());
+    }
+    if (const std::string best = state.value("best_checkpoint", ""); !best.empty()
+        && fs::exists(s.dir / "checkpoints" / best))
+        s.bestCheckpoint = (s.dir / "checkpoints" / best).string();
     // Metrics logged after this checkpoint belong to the interrupted attempt: drop them.
     {
         std::ifstream in(s.dir / "metrics.jsonl");

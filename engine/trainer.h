@@ -27,7 +27,11 @@ struct TrainEvent {
     double tokensPerSecond = 0.0;
     double elapsedSeconds = 0.0;
     double etaSeconds = 0.0;
-    std::map<std::string, double> metrics; // Eval: val_loss, val_ppl, val_token_acc, eval_s
+    long long rssBytes = 0;            // memory in use now (Step)
+    // Eval: val_loss, val_ppl, val_token_acc (LM) or accuracy, macro_f1, … (classification),
+    // check_pass_rate and checks_s with dialogue checks, eval_s.
+    std::map<std::string, double> metrics;
+    bool best = false;                 // Eval: the best value of the early-stopping metric so far
     bool final = false;                    // the run's last evaluation
     std::string message;                   // Log and Checkpoint: what happened
 };
@@ -37,11 +41,14 @@ using TrainCallback = std::function<void(const TrainEvent &)>;
 
 struct TrainResult {
     std::string runDir;
-    std::string status; // finished, stopped
+    std::string status; // finished, stopped, early_stopped
     int64_t steps = 0;
     double finalValLoss = 0.0;
+    std::map<std::string, double> finalMetrics;
     std::string lastCheckpoint;
+    std::string bestCheckpoint;   // empty when keep_best is off or no evaluation ran
     long long peakRssBytes = 0;
+    long long estimatedBytes = 0; // the memory estimate the run was admitted with
 };
 
 // Runs a training described by `config` in config.runDir (created; it must not already

@@ -3,6 +3,7 @@
 #include "error.h"
 #include "file_util.h"
 #include "model_loader.h"
+#include "run_checkpoint.h"
 #include "tokenizer.h"
 
 #include <cstdio>
@@ -26,7 +27,8 @@ tb::LoadedModel loadForCli(const std::string &path, const CommonOptions &common)
             return true;
         };
     }
-    return tb::loadModel(path, options);
+    // A run directory or a LoRA checkpoint opens like a model (best or last checkpoint, merged).
+    return tb::loadCheckpoint(path, options);
 }
 
 static bool endsWith(const std::string &s, const std::string &suffix)

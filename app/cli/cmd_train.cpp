@@ -40,13 +40,16 @@ nlohmann::ordered_json eventJson(const tb::TrainEvent &e)
     case tb::TrainEvent::Kind::Step:
         j = {{"event", "step"}, {"step", e.step}, {"total_steps", e.totalSteps}, {"epoch", e.epoch},
              {"loss", e.loss}, {"lr", e.learningRate}, {"grad_norm", e.gradNorm},
-             {"tokens_per_s", e.tokensPerSecond}, {"elapsed_s", e.elapsedSeconds}, {"eta_s", e.etaSeconds}};
+             {"tokens_per_s", e.tokensPerSecond}, {"elapsed_s", e.elapsedSeconds}, {"eta_s", e.etaSeconds},
+             {"rss_mb", double(e.rssBytes) / (1024.0 * 1024.0)}};
         break;
     case tb::TrainEvent::Kind::Eval:
         j = {{"event", "eval"}, {"step", e.step}};
         for (const auto &[k, v] : e.metrics)
             j[k] = v;
         j["elapsed_s"] = e.elapsedSeconds;
+        if (e.best)
+            j["best"] = true;
         if (e.final)
             j["final"] = true;
         break;
@@ -99,9 +102,15 @@ void addTrainCommand(CLI::App &app, const CommonOptions &common)
                              static_cast<long long>(e.step), static_cast<long long>(e.totalSteps), e.loss,
                              e.learningRate, e.tokensPerSecond, duration(e.etaSeconds).c_str());
             } else if (e.kind == tb::TrainEvent::Kind::Eval) {
-                std::fprintf(stderr, "%sstep %lld: val_loss %.4f ppl %.2f token_acc %.3f%s\n", tty ? "\n" : "",
-                             static_cast<long long>(e.step), e.metrics.at("val_loss"), e.metrics.at("val_ppl"),
-                             e.metrics.at("val_token_acc"), e.final ? " (final, whole validation split)" : "");
+                std::string values;
+                for (const auto &[key, value] : e.metrics) {
+                    char text[64];
+                    std::snprintf(text, sizeof text, " %s %.4g", key.c_str(), value);
+                    values += text;
+                }
+                std::fprintf(stderr, "%sstep %lld:%s%s%s\n", tty ? "\n" : "", static_cast<long long>(e.step),
+                             values.c_str(), e.best ? " (best so far)" : "",
+                             e.final ? " (final, whole validation split)" : "");
             } else if (e.kind == tb::TrainEvent::Kind::Log) {
                 std::fprintf(stderr, "%s\n", e.message.c_str());
             }
@@ -117,8 +126,9 @@ void addTrainCommand(CLI::App &app, const CommonOptions &common)
         }
         g_control = nullptr;
         if (!args->json)
-            std::fprintf(stderr, "%s after %lld steps; last checkpoint %s; peak RSS %lld MiB\n", result.status.c_str(),
-                         static_cast<long long>(result.steps), result.lastCheckpoint.c_str(),
-                         result.peakRssBytes / (1 << 20));
+            std::fprintf(stderr, "%s after %lld steps; last checkpoint %s%s%s; peak RSS %lld MiB (estimate %lld MiB)\n",
+                         result.status.c_str(), static_cast<long long>(result.steps), result.lastCheckpoint.c_str(),
+                         result.bestCheckpoint.empty() ? "" : "; best ", result.bestCheckpoint.c_str(),
+                         result.peakRssBytes / (1 << 20), result.estimatedBytes / (1 << 20));
     });
 }

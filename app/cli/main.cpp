@@ -26,6 +26,8 @@ int main(int argc, char **argv)
     addTrainTokenizerCommand(app, common);
     addDatasetCommand(app, common);
     addTrainCommand(app, common);
+    addEvalCommand(app, common);
+    addExportCommand(app, common);
 
     if (argc > 1 && argv[1][0] != '-' && [&] {
             for (const auto *sub : app.get_subcommands({}))

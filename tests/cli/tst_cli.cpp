@@ -2,6 +2,7 @@
 // the fixtures.
 #include "llama_model.h"
 #include "model_export.h"
+#include "cli_runner.h"
 #include "test_support.h"
 #include "tokenizer.h"
 
@@ -13,26 +14,11 @@
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-};
+using Run = tbtest::CliRun;
 
 Run cli(const QStringList &args, const QByteArray &input = {})
 {
-    QProcess p;
-    p.start(tbtest::buildDir() + "/app/tunebench-cli", args);
-    if (!input.isEmpty()) {
-        p.write(input);
-        p.closeWriteChannel();
-    }
-    if (!p.waitForFinished(300000))
-        p.kill();
-    Run r;
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return tbtest::runCli(args, input);
 }
 
 QString idsOf(const QJsonArray &a)

@@ -1,6 +1,7 @@
 // ctest-labels: unit
 // `tunebench-cli dataset inspect` as a user runs it: every problem with its line, one
 // example with its trained tokens marked, and a failing exit under --on-error stop.
+#include "cli_runner.h"
 #include "test_support.h"
 
 #include <QDir>
@@ -9,22 +10,11 @@
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-};
+using Run = tbtest::CliRun;
 
 Run cli(const QStringList &args)
 {
-    QProcess p;
-    p.start(tbtest::buildDir() + "/app/tunebench-cli", args);
-    if (!p.waitForFinished(120000))
-        p.kill();
-    Run r;
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return tbtest::runCli(args, {}, 120000);
 }
 
 QString dataFile(const char *name)

@@ -166,7 +166,7 @@ private Q_SLOTS:
         QCOMPARE(four.size(), int64_t(4));
         auto grads = [&](const std::vector<tb::Batch> &batches, double *loss) {
             model->zero_grad();
-            *loss = tb::accumulateGradients(model, batches, false);
+            *loss = tb::accumulateGradients(model, batches, tb::StepOptions{});
             std::vector<torch::Tensor> out;
             for (const auto &p : model->parameters())
                 out.push_back(p.grad().clone());
