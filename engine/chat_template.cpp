@@ -260,6 +260,13 @@ RenderedChat renderPlain(const Tokenizer &tok, const std::vector<ChatMessage> &m
 
 } // namespace
 
+std::vector<std::string> chatTemplateSpecialTokens(ChatTemplateKind kind)
+{
+    if (kind == ChatTemplateKind::ChatML)
+        return {"<|im_start|>", "<|im_end|>"};
+    return {};
+}
+
 ChatTemplateKind detectChatTemplate(const std::string &jinjaSource)
 {
     if (contains(jinjaSource, "<|im_start|>") && contains(jinjaSource, "<|im_end|>"))

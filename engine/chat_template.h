@@ -40,6 +40,9 @@ ChatTemplateKind detectChatTemplate(const std::string &jinjaSource);
 // "plain", "llama2", "chatml", "zephyr". chatTemplateFromName throws tb::Error on others.
 std::string chatTemplateName(ChatTemplateKind kind);
 ChatTemplateKind chatTemplateFromName(const std::string &name);
+// The special tokens a format needs beyond BOS/EOS (ChatML's <|im_start|> and <|im_end|>),
+// for a tokenizer trained from scratch.
+std::vector<std::string> chatTemplateSpecialTokens(ChatTemplateKind kind);
 // The Jinja source written to tokenizer_config.json on export: the published template for
 // Llama2, ChatML and Zephyr, and an equivalent one for Plain. detectChatTemplate() maps it back.
 std::string chatTemplateJinja(ChatTemplateKind kind);

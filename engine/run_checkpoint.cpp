@@ -23,9 +23,11 @@ std::string resolveCheckpoint(const std::string &path)
     if (fs::exists(p / "run.json")) {
         const auto summary = nlohmann::json::parse(readTextFile((p / "run.json").string()), nullptr, false);
         if (!summary.is_discarded()) {
+            // By its folder name: the run may have moved, or been named relative to another directory.
             const std::string best = summary.value("best_checkpoint", "");
-            if (!best.empty() && fs::exists(fs::path(best) / "trainer_state.json"))
-                return best;
+            const fs::path folder = p / "checkpoints" / fs::path(best).filename();
+            if (!best.empty() && fs::exists(folder / "trainer_state.json"))
+                return folder.string();
         }
     }
     std::vector<std::string> found;

@@ -165,7 +165,19 @@ void prepareTokenizerAndConfig(RunState &s)
         t.vocabSize = int(c.vocabSize);
         t.modelType = c.tokenizerType;
         t.byteFallback = c.tokenizerType != "char";
+        // A chat format named in the config shapes the vocabulary: its special tokens become
+        // single pieces, its template is stored with the tokenizer, and ChatML ends a reply
+        // with <|im_end|>, which becomes the EOS so generation stops where training ended.
+        const bool chatTemplate = !c.chatTemplate.empty();
+        const ChatTemplateKind kind = chatTemplate ? chatTemplateFromName(c.chatTemplate) : ChatTemplateKind::Plain;
+        t.specialTokens = chatTemplateSpecialTokens(kind);
         s.tokenizer = Tokenizer::train(t);
+        if (chatTemplate) {
+            s.tokenizer->setChatTemplateSource(chatTemplateJinja(kind));
+            if (kind == ChatTemplateKind::ChatML)
+                s.tokenizer->setSpecialIds(s.tokenizer->bosId(), s.tokenizer->pieceToId("<|im_end|>"),
+                                           s.tokenizer->padId());
+        }
         logLine(s, "trained a " + c.tokenizerType + " tokenizer with " + std::to_string(s.tokenizer->vocabSize())
                        + " pieces on " + t.corpusPath);
     }

@@ -6,6 +6,7 @@
 #include "evaluation.h"
 #include "model_loader.h"
 #include "run_checkpoint.h"
+#include "sequence_classifier.h"
 #include "tokenizer.h"
 
 #include <nlohmann/json.hpp>
@@ -13,16 +14,61 @@
 #include <cstdio>
 #include <iostream>
 
+namespace {
+
+struct EvalArgs {
+    std::string model, data, format = "auto", chatTemplate, textColumn = "text", labelColumn = "label";
+    int64_t batchSize = 8, context = 0;
+    bool allTokens = false, json = false;
+};
+
+// A classifier: accuracy, macro-F1, per-class precision/recall and the confusion matrix.
+void evaluateClassifierCli(const EvalArgs &args, const std::string &source, const CommonOptions &common)
+{
+    tb::ClassifierLoadOptions options;
+    options.computeDtype = common.dtype == "bf16" ? torch::kBFloat16 : torch::kFloat;
+    options.tokenizerPath = common.tokenizer;
+    tb::LoadedClassifier loaded = tb::loadClassifier(source, options);
+    if (!loaded.tokenizer)
+        throw tb::Error(source + ": no tokenizer; pair one with --tokenizer");
+    tb::DatasetOptions d;
+    d.format = tb::DatasetFormat::Classification;
+    d.contextLength = args.context > 0 ? args.context : loaded.classifier->config().maxPositions;
+    d.textColumn = args.textColumn;
+    d.labelColumn = args.labelColumn;
+    d.validationRatio = 0.0;
+    tb::Dataset data = tb::loadDataset(args.data, *loaded.tokenizer, d);
+    for (const auto &p : data.report.problems)
+        std::cerr << p.file << ":" << p.line << ": " << p.message << "\n";
+    // The file's labels map onto the classifier's by name; an unknown one is an error.
+    for (tb::Example &e : data.train) {
+        const std::string &name = data.labelNames[size_t(e.label)];
+        const int64_t id = loaded.classifier->labelId(name);
+        if (id < 0)
+            throw tb::Error(args.data + ":" + std::to_string(e.sourceLine) + ": label \"" + name
+                            + "\" is not one the classifier knows");
+        e.label = id;
+    }
+    if (data.train.empty())
+        throw tb::Error(args.data + ": no usable rows to evaluate");
+    const tb::ClassifierEvaluation e = tb::evaluateClassifier(loaded.classifier, data.train, args.batchSize,
+                                                              std::max<int64_t>(0, loaded.tokenizer->padId()));
+    if (args.json) {
+        std::cout << tb::metricsToJson(e.metrics) << std::endl;
+        return;
+    }
+    std::printf("%s on %s (%lld examples, loss %.4f, %.1f s)\n", source.c_str(), args.data.c_str(),
+                static_cast<long long>(e.examples), e.loss, e.seconds);
+    std::cout << tb::metricsToText(e.metrics);
+}
+
+} // namespace
+
 // eval MODEL DATA: the metrics of a model or checkpoint on every row of a dataset.
 void addEvalCommand(CLI::App &app, const CommonOptions &common)
 {
     auto *cmd = app.add_subcommand("eval", "Evaluate a model or checkpoint on a dataset");
-    struct Args {
-        std::string model, data, format = "auto", chatTemplate, textColumn = "text", labelColumn = "label";
-        int64_t batchSize = 8, context = 0;
-        bool allTokens = false, json = false;
-    };
-    auto args = std::make_shared<Args>();
+    auto args = std::make_shared<EvalArgs>();
     cmd->add_option("MODEL", args->model, "Model, checkpoint or run directory (its best checkpoint)")->required();
     cmd->add_option("DATA", args->data, "Dataset file (every row is evaluated)")->required();
     cmd->add_option("--format", args->format, "auto, chat, sharegpt, alpaca, text, classification")
@@ -35,7 +81,12 @@ void addEvalCommand(CLI::App &app, const CommonOptions &common)
     cmd->add_option("--label-column", args->labelColumn, "Classification label column")->capture_default_str();
     cmd->add_flag("--json", args->json, "Print the metrics as one JSON object");
     cmd->callback([args, &common] {
-        tb::LoadedModel loaded = loadForCli(args->model, common);
+        const std::string source = tb::resolveCheckpoint(args->model);
+        if (tb::isClassifierFolder(source)) {
+            evaluateClassifierCli(*args, source, common);
+            return;
+        }
+        tb::LoadedModel loaded = loadForCli(source, common);
         if (!loaded.tokenizer)
             throw tb::Error(args->model + ": no tokenizer; pair one with --tokenizer");
         tb::DatasetOptions d;
@@ -53,7 +104,8 @@ void addEvalCommand(CLI::App &app, const CommonOptions &common)
         if (data.train.empty())
             throw tb::Error(args->data + ": no usable rows to evaluate");
         if (data.report.detected == tb::DatasetFormat::Classification)
-            throw tb::Error(args->data + ": classification data needs a classifier checkpoint (a run with task = \"classification\")");
+            throw tb::Error(args->data + ": classification data needs a classifier (a run with task = \"classification\"), and "
+                            + args->model + " is a language model");
         tb::BatchOptions batches;
         batches.batchSize = args->batchSize;
         batches.contextLength = d.contextLength;

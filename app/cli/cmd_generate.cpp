@@ -18,7 +18,7 @@ void addGenerateCommand(CLI::App &app, const CommonOptions &common)
         tb::SamplingOptions sampling;
     };
     auto args = std::make_shared<Args>();
-    cmd->add_option("MODEL", args->model, "HF folder, .gguf file or llama2.c .bin")->required();
+    cmd->add_option("MODEL", args->model, "HF folder, .gguf file, llama2.c .bin, or a run directory")->required();
     auto *prompt = cmd->add_option("--prompt", args->prompt, "Prompt text (a BOS is put in front)");
     auto *ids = cmd->add_option("--prompt-ids", args->promptIds, "Prompt as token ids, e.g. 1,450,4996");
     prompt->excludes(ids);

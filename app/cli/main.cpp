@@ -28,6 +28,7 @@ int main(int argc, char **argv)
     addTrainCommand(app, common);
     addEvalCommand(app, common);
     addExportCommand(app, common);
+    addClassifyCommand(app, common);
 
     if (argc > 1 && argv[1][0] != '-' && [&] {
             for (const auto *sub : app.get_subcommands({}))
