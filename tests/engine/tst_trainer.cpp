@@ -16,6 +16,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <thread>
+
 namespace {
 
 // A small corpus (the start of Tiny Shakespeare) for short real training runs.
@@ -219,6 +222,41 @@ private Q_SLOTS:
         QVERIFY(std::abs(a.finalValLoss - c.finalValLoss) <= 1e-6);
         // Training really learned something.
         QVERIFY(la.at(8) < la.at(1));
+    }
+
+    // Pause holds the run at the next step boundary until it is lifted; the step after it
+    // comes only then, and the losses are those of an uninterrupted run.
+    void pauseHoldsTheRunBetweenSteps()
+    {
+        if (corpus().isEmpty()) {
+            TB_REQUIRE_SHARED(missing, "data/tinyshakespeare.txt");
+        }
+        using Clock = std::chrono::steady_clock;
+        tb::TrainControl control;
+        Clock::time_point pausedAt, nextStepAt;
+        std::thread lifter;
+        const QString dir = tbtest::tempDir() + "/paused";
+        tb::TrainConfig c = smallRun(dir);
+        c.maxSteps = 5;
+        tb::TrainResult r = tb::runTraining(c, [&](const tb::TrainEvent &e) {
+            if (e.kind != tb::TrainEvent::Kind::Step)
+                return;
+            if (e.step == 3) {
+                control.pause = true;
+                pausedAt = Clock::now();
+                lifter = std::thread([&] {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+                    control.pause = false;
+                });
+            } else if (e.step == 4) {
+                nextStepAt = Clock::now();
+            }
+        }, &control);
+        lifter.join();
+        QCOMPARE(r.status, std::string("finished"));
+        QCOMPARE(r.steps, int64_t(5));
+        QVERIFY2(nextStepAt - pausedAt >= std::chrono::milliseconds(400),
+                 qPrintable(QString::number(std::chrono::duration<double>(nextStepAt - pausedAt).count())));
     }
 
     void nanLossStopsNamingTheStep()
