@@ -6,7 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <sstream>
 
 namespace tb {
@@ -81,6 +83,7 @@ void forEachField(TrainConfig &c, F &&f)
     f("dialogue_check_tokens", c.dialogueCheckTokens);
     f("memory_limit_mb", c.memoryLimitMb);
     f("run_dir", c.runDir);
+    f("dist_timeout_s", c.distTimeoutS);
 }
 
 std::vector<std::string> knownKeys()
@@ -218,6 +221,8 @@ void TrainConfig::validate() const
         fail("set max_steps or epochs above 0");
     if (batchSize <= 0 || gradAccumulation <= 0)
         fail("batch_size and grad_accumulation must be at least 1");
+    if (!(distTimeoutS > 0))
+        fail("dist_timeout_s must be above 0 (seconds a rank waits for the others)");
     if (contextLength < 2)
         fail("context_length must be at least 2");
     if (!(learningRate > 0) || minLearningRate < 0 || minLearningRate > learningRate)
@@ -286,6 +291,72 @@ TrainConfig loadTrainConfig(const std::string &path, const std::vector<std::stri
         if (!input->empty() && std::filesystem::path(*input).is_relative())
             *input = (base / *input).lexically_normal().string();
     return c;
+}
+
+const std::vector<TrainOptionInfo> &trainOptionInfo()
+{
+    static const std::vector<TrainOptionInfo> table = [] {
+        // Groups follow the config file's sections; keys not listed are "evaluation".
+        const std::map<std::string, std::string> groups = {
+            {"data", "data"}, {"validation_data", "data"}, {"format", "data"}, {"chat_template", "data"},
+            {"on_error", "data"}, {"overlong", "data"}, {"text_split", "data"}, {"validation_ratio", "data"},
+            {"packing", "data"}, {"train_on_all_tokens", "data"}, {"text_column", "data"}, {"label_column", "data"},
+            {"model", "model"}, {"tokenizer", "model"}, {"preset", "model"}, {"hidden_size", "model"},
+            {"num_layers", "model"}, {"num_heads", "model"}, {"num_kv_heads", "model"},
+            {"intermediate_size", "model"}, {"context_length", "model"}, {"vocab_size", "model"},
+            {"tokenizer_type", "model"}, {"tie_embeddings", "model"}, {"task", "method"}, {"lora_rank", "method"},
+            {"lora_alpha", "method"}, {"lora_dropout", "method"}, {"lora_targets", "method"},
+            {"freeze_embeddings", "method"}, {"freeze_layers", "method"}, {"freeze_base", "method"},
+            {"base_dtype", "method"}, {"autocast", "method"}, {"gradient_checkpointing", "method"},
+            {"max_steps", "optimisation"}, {"epochs", "optimisation"}, {"batch_size", "optimisation"},
+            {"grad_accumulation", "optimisation"}, {"learning_rate", "optimisation"},
+            {"min_learning_rate", "optimisation"}, {"warmup_steps", "optimisation"}, {"schedule", "optimisation"},
+            {"weight_decay", "optimisation"}, {"beta1", "optimisation"}, {"beta2", "optimisation"},
+            {"adam_eps", "optimisation"}, {"grad_clip", "optimisation"}, {"seed", "optimisation"},
+            {"threads", "optimisation"}};
+        const std::map<std::string, std::vector<std::string>> choices = {
+            {"format", {"auto", "chat", "sharegpt", "alpaca", "text", "classification"}},
+            {"chat_template", {"", "plain", "llama2", "chatml", "zephyr"}},
+            {"on_error", {"skip", "stop"}},
+            {"overlong", {"truncate", "skip"}},
+            {"text_split", {"paragraphs", "stream"}},
+            {"preset", {"nano", "micro", "small", "base"}},
+            {"tokenizer_type", {"bpe", "unigram", "char"}},
+            {"task", {"auto", "causal_lm", "classification"}},
+            {"base_dtype", {"f32", "bf16"}},
+            {"autocast", {"off", "bf16"}},
+            {"schedule", {"constant", "linear", "cosine"}}};
+        const std::vector<std::string> paths = {"data", "validation_data", "model", "tokenizer", "dialogue_checks",
+                                                "run_dir"};
+        std::vector<TrainOptionInfo> out;
+        TrainConfig defaults;
+        forEachField(defaults, [&](const char *key, auto &field) {
+            using T = std::decay_t<decltype(field)>;
+            TrainOptionInfo o;
+            o.key = key;
+            const auto g = groups.find(key);
+            o.group = g == groups.end() ? "evaluation" : g->second;
+            if (const auto c = choices.find(key); c != choices.end()) {
+                o.kind = "choice";
+                o.choices = c->second;
+            } else if (std::find(paths.begin(), paths.end(), key) != paths.end()) {
+                o.kind = "path";
+            } else if constexpr (std::is_same_v<T, std::string>) {
+                o.kind = "text";
+            } else if constexpr (std::is_same_v<T, bool>) {
+                o.kind = "bool";
+            } else if constexpr (std::is_floating_point_v<T>) {
+                o.kind = "real";
+            } else {
+                o.kind = "int";
+            }
+            const Json value = field;
+            o.defaultValue = value.is_string() ? value.get<std::string>() : value.dump();
+            out.push_back(o);
+        });
+        return out;
+    }();
+    return table;
 }
 
 std::string trainConfigToJson(const TrainConfig &config)

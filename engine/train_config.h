@@ -75,9 +75,25 @@ struct TrainConfig {
     int64_t memoryLimitMb = 0;      // refuse a run whose estimate exceeds this; 0 = the memory available now
     std::string runDir;             // where config, metrics, log and checkpoints go
 
+    // Data-parallel runs (docs/distributed.md): a rank that waits longer than this on the
+    // others (rendezvous or a collective) stops the run with an error.
+    double distTimeoutS = 300.0;
+
     // Throws tb::Error naming the first invalid option.
     void validate() const;
 };
+
+// One option as a form shows it: its key, the group it belongs to, the kind of value, the
+// accepted values of a choice, and its default as text (the GUI builds its forms from this
+// table, so a new option appears there without UI code).
+struct TrainOptionInfo {
+    std::string key;
+    std::string group;        // data, model, method, optimisation, evaluation
+    std::string kind;         // text, path, int, real, bool, choice
+    std::vector<std::string> choices;
+    std::string defaultValue; // as in JSON, strings without quotes
+};
+const std::vector<TrainOptionInfo> &trainOptionInfo();
 
 // Reads a TOML (.toml) or JSON config, then applies `key=value` overrides (--set); an
 // unknown key is an error that lists the known ones.

@@ -40,11 +40,12 @@ AutocastScope::~AutocastScope()
 
 double accumulateGradients(const std::vector<Batch> &microBatches, const StepOptions &options,
                            const std::function<torch::Tensor(const Batch &)> &summedLoss,
-                           const std::function<int64_t(const Batch &)> &unitsOf)
+                           const std::function<int64_t(const Batch &)> &unitsOf, int64_t totalUnits)
 {
-    int64_t units = 0;
-    for (const Batch &b : microBatches)
-        units += unitsOf(b);
+    int64_t units = totalUnits;
+    if (units <= 0)
+        for (const Batch &b : microBatches)
+            units += unitsOf(b);
     const double denominator = double(std::max<int64_t>(1, units));
     double total = 0.0;
     for (const Batch &b : microBatches) {
@@ -59,12 +60,13 @@ double accumulateGradients(const std::vector<Batch> &microBatches, const StepOpt
     return total;
 }
 
-double accumulateGradients(LlamaModel &model, const std::vector<Batch> &microBatches, const StepOptions &options)
+double accumulateGradients(LlamaModel &model, const std::vector<Batch> &microBatches, const StepOptions &options,
+                           int64_t totalUnits)
 {
     return accumulateGradients(
         microBatches, options,
         [&](const Batch &b) { return summedCrossEntropy(model->forward(b.ids, batchForwardOptions(b, options)), b.targets); },
-        [](const Batch &b) { return b.trainedTokens; });
+        [](const Batch &b) { return b.trainedTokens; }, totalUnits);
 }
 
 } // namespace tb

@@ -18,15 +18,17 @@ struct StepOptions {
 // parameters' .grad(). The loss is the mean over every trained token of the whole step:
 // each micro-batch's summed cross-entropy is divided by the step's total trained-token
 // count, not by the number of micro-batches, so uneven masks weigh tokens equally.
-// Returns that loss.
-double accumulateGradients(LlamaModel &model, const std::vector<Batch> &microBatches, const StepOptions &options);
+// Returns that loss. `totalUnits` > 0 replaces the count (data parallel: every rank divides
+// by the trained tokens of the global batch, summed over ranks).
+double accumulateGradients(LlamaModel &model, const std::vector<Batch> &microBatches, const StepOptions &options,
+                           int64_t totalUnits = 0);
 
 // The same for any summed loss: `summedLoss(batch)` returns the batch's loss summed over its
 // `unitsOf(batch)` units (trained tokens, labelled rows); the step's loss is the mean over
 // all units of all micro-batches.
 double accumulateGradients(const std::vector<Batch> &microBatches, const StepOptions &options,
                            const std::function<torch::Tensor(const Batch &)> &summedLoss,
-                           const std::function<int64_t(const Batch &)> &unitsOf);
+                           const std::function<int64_t(const Batch &)> &unitsOf, int64_t totalUnits = 0);
 
 // Summed cross-entropy over targets != kIgnoreIndex. logits: (B, T, V); targets: (B, T).
 torch::Tensor summedCrossEntropy(const torch::Tensor &logits, const torch::Tensor &targets);

@@ -4,6 +4,7 @@
 #include "chat_template.h"
 #include "dataset.h"
 #include "dialogue_checks.h"
+#include "distributed.h"
 #include "early_stopping.h"
 #include "error.h"
 #include "evaluation.h"
@@ -23,6 +24,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -72,7 +74,14 @@ struct RunState {
     std::vector<DialogueCheck> checks;
     TrainCallback callback;
     TrainControl *control = nullptr;
+    // Data parallel (distributed.h): null in a single process. Every rank runs the same
+    // loop on its share of each global batch; only rank 0 writes files and emits events.
+    std::unique_ptr<Distributed> dist;
+    std::vector<std::vector<uint8_t>> rankRng; // every rank's RNG state at the last checkpoint
+    std::vector<uint64_t> rankFingerprints;     // every rank's parameter hash there
 
+    bool main() const { return !dist || dist->isMain(); }
+    int worldSize() const { return dist ? dist->worldSize() : 1; }
     bool lora() const { return config.loraRank > 0; }
     // What trains and is saved: the classifier (backbone + head) or the language model.
     torch::nn::Module &trained() { return classification ? static_cast<torch::nn::Module &>(*classifier) : *model; }
@@ -80,7 +89,7 @@ struct RunState {
 
 void emit(RunState &s, TrainEvent event)
 {
-    if (s.callback)
+    if (s.callback && s.main())
         s.callback(event);
 }
 
@@ -158,6 +167,8 @@ void prepareTokenizerAndConfig(RunState &s)
         throw Error("training config: LoRA adapts an existing model; set 'model' (or lora_rank = 0 to train from scratch)");
     if (!c.tokenizer.empty()) {
         s.tokenizer = Tokenizer::fromFile(c.tokenizer);
+    } else if (!s.main()) { // data parallel: rank 0 trains the tokenizer, the others take its bytes
+        s.tokenizer = Tokenizer::fromSerializedModel(s.dist->shareFromMain("tokenizer.model", ""), "rank 0's tokenizer");
     } else {
         TokenizerTrainOptions t;
         t.corpusPath = tokenizerCorpus(c, s.dir);
@@ -172,14 +183,20 @@ void prepareTokenizerAndConfig(RunState &s)
         const ChatTemplateKind kind = chatTemplate ? chatTemplateFromName(c.chatTemplate) : ChatTemplateKind::Plain;
         t.specialTokens = chatTemplateSpecialTokens(kind);
         s.tokenizer = Tokenizer::train(t);
+        if (s.dist)
+            s.dist->shareFromMain("tokenizer.model", readTextFile(t.outputPrefix + ".model"));
+        logLine(s, "trained a " + c.tokenizerType + " tokenizer with " + std::to_string(s.tokenizer->vocabSize())
+                       + " pieces on " + t.corpusPath);
+    }
+    if (c.model.empty() && c.tokenizer.empty()) {
+        const bool chatTemplate = !c.chatTemplate.empty();
+        const ChatTemplateKind kind = chatTemplate ? chatTemplateFromName(c.chatTemplate) : ChatTemplateKind::Plain;
         if (chatTemplate) {
             s.tokenizer->setChatTemplateSource(chatTemplateJinja(kind));
             if (kind == ChatTemplateKind::ChatML)
                 s.tokenizer->setSpecialIds(s.tokenizer->bosId(), s.tokenizer->pieceToId("<|im_end|>"),
                                            s.tokenizer->padId());
         }
-        logLine(s, "trained a " + c.tokenizerType + " tokenizer with " + std::to_string(s.tokenizer->vocabSize())
-                       + " pieces on " + t.corpusPath);
     }
     ModelConfig m = presetConfig(c.preset, s.tokenizer->vocabSize());
     if (c.hiddenSize) m.hiddenSize = c.hiddenSize;
@@ -235,7 +252,7 @@ void prepareData(RunState &s)
     if (s.classification && c.packing)
         throw Error("training config: packing puts several examples in a row, but a classifier reads one label per row; "
                     "set packing = false");
-    s.batchOptions.batchSize = c.batchSize;
+    s.batchOptions.batchSize = c.batchSize * s.worldSize(); // data parallel: the global batch, sharded per step
     s.batchOptions.contextLength = d.contextLength;
     s.batchOptions.packing = c.packing;
     s.batchOptions.seed = c.seed;
@@ -438,6 +455,13 @@ void writeTrainerState(RunState &s, const fs::path &dir)
                                {"bad_evaluations", s.early.badEvaluations()}};
     state["best_checkpoint"] = s.bestCheckpoint.empty() ? "" : fs::path(s.bestCheckpoint).filename().string();
     state["kind"] = s.lora() ? "lora" : s.classification ? "classifier" : "model";
+    if (s.dist) { // data parallel: what each rank needs to resume exactly
+        state["world_size"] = s.worldSize();
+        state["rank_torch_rng"] = s.rankRng;
+        state["replica_fingerprints"] = s.rankFingerprints;
+    }
+    if (!s.main())
+        return;
     writeFileAtomically((dir / "trainer_state.json").string(), state.dump() + "\n");
 }
 
@@ -453,7 +477,8 @@ void pruneCheckpoints(RunState &s)
             ++it;
             continue;
         }
-        fs::remove_all(*it);
+        if (s.main())
+            fs::remove_all(*it);
         it = s.checkpoints.erase(it);
         --others;
     }
@@ -470,6 +495,31 @@ void saveCheckpoint(RunState &s)
     const fs::path final = root / name;
     if (!s.checkpoints.empty() && s.checkpoints.back() == final.string())
         return; // this step is already saved (an evaluation and a checkpoint interval met)
+    if (s.dist) {
+        // Data parallel: every rank's RNG state goes into rank 0's checkpoint, and the replicas
+        // are proven equal (bitwise) at every checkpoint; only rank 0 writes.
+        auto rng = torch::globalContext().defaultGenerator(torch::kCPU).get_state();
+        s.rankRng = s.dist->gather(std::vector<uint8_t>(rng.data_ptr<uint8_t>(), rng.data_ptr<uint8_t>() + rng.numel()),
+                                   "the RNG states");
+        std::vector<uint8_t> hash(8);
+        const uint64_t mine = parameterFingerprint(s.trained().parameters());
+        std::memcpy(hash.data(), &mine, 8);
+        s.rankFingerprints.clear();
+        for (const auto &bytes : s.dist->gather(hash, "the parameter fingerprints")) {
+            uint64_t h = 0;
+            std::memcpy(&h, bytes.data(), 8);
+            s.rankFingerprints.push_back(h);
+        }
+        for (uint64_t h : s.rankFingerprints)
+            if (h != s.rankFingerprints.front())
+                throw Error("distributed training: the replicas differ at step " + std::to_string(s.step)
+                            + " (parameter fingerprints of the ranks are not equal); the run stops");
+        if (!s.main()) {
+            s.checkpoints.push_back(final.string());
+            pruneCheckpoints(s);
+            return;
+        }
+    }
     const fs::path tmp = root / (name + ".tmp");
     fs::remove_all(tmp);
     fs::create_directories(tmp);
@@ -542,7 +592,8 @@ void writeSummary(RunState &s, const TrainResult &r)
     j["last_checkpoint"] = r.lastCheckpoint;
     j["peak_rss_mb"] = double(r.peakRssBytes) / (1024.0 * 1024.0);
     j["estimated_mb"] = double(r.estimatedBytes) / (1024.0 * 1024.0);
-    writeFileAtomically((s.dir / "run.json").string(), j.dump(2) + "\n");
+    if (s.main())
+        writeFileAtomically((s.dir / "run.json").string(), j.dump(2) + "\n");
 }
 
 std::string earlyStoppingMetric(const TrainConfig &c, bool classification)
@@ -621,7 +672,10 @@ TrainResult trainLoop(RunState &s, bool resumed)
     while (s.step < s.totalSteps) {
         while (s.control && s.control->pause && !s.control->stop)
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        if (s.control && s.control->stop) {
+        bool stop = s.control && s.control->stop;
+        if (s.dist) // data parallel: all ranks stop at the same step
+            stop = s.dist->sum(std::vector<int64_t>{stop ? 1 : 0}, "the stop flag")[0] > 0;
+        if (stop) {
             status = "stopped";
             break;
         }
@@ -637,9 +691,25 @@ TrainResult trainLoop(RunState &s, bool resumed)
         int64_t trained = 0;
         for (int64_t m = 0; m < c.gradAccumulation; ++m) {
             micro.push_back(nextBatch(s));
-            trained += micro.back().trainedTokens;
+            if (s.dist) { // data parallel: this rank's rows of the global batch
+                micro.back() = shardBatch(micro.back(), s.dist->rank(), s.worldSize());
+                if (micro.back().ids.size(0) == 0)
+                    micro.pop_back();
+            }
         }
-        const double lossValue = s.classification
+        int64_t rows = 0, tokens = 0;
+        for (const Batch &b : micro) {
+            trained += b.trainedTokens;
+            rows += b.ids.size(0);
+            tokens += (b.segmentIds != 0).sum().item<int64_t>();
+        }
+        if (s.dist) { // data parallel: the loss divides by the global counts, not by the ranks
+            const auto global = s.dist->sum(std::vector<int64_t>{trained, rows, tokens}, "the trained-token counts");
+            trained = global[0];
+            rows = global[1];
+            tokens = global[2];
+        }
+        double lossValue = s.classification
             ? accumulateGradients(
                   micro, s.stepOptions,
                   [&](const Batch &b) {
@@ -649,11 +719,12 @@ TrainResult trainLoop(RunState &s, bool resumed)
                           s.classifier->forward(b.ids, b.lastIndex, o), b.labels,
                           torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
                   },
-                  [](const Batch &b) { return b.labels.size(0); })
-            : accumulateGradients(s.model, micro, s.stepOptions);
-        int64_t tokens = 0;
-        for (const Batch &b : micro)
-            tokens += (b.segmentIds != 0).sum().item<int64_t>();
+                  [](const Batch &b) { return b.labels.size(0); }, s.dist ? rows : 0)
+            : accumulateGradients(s.model, micro, s.stepOptions, s.dist ? trained : 0);
+        if (s.dist) { // data parallel: sum the partial gradients and losses of all ranks
+            s.dist->sumGradients(s.trainable);
+            lossValue = s.dist->sum(lossValue, "the loss");
+        }
         const double gradNorm = c.gradClip > 0
             ? torch::nn::utils::clip_grad_norm_(s.trainable, c.gradClip)
             : torch::nn::utils::clip_grad_norm_(s.trainable, std::numeric_limits<double>::infinity());
@@ -725,10 +796,21 @@ TrainResult trainLoop(RunState &s, bool resumed)
 
 void openRunFiles(RunState &s, bool append)
 {
+    if (!s.main())
+        return; // data parallel: the other ranks' writes to the unopened streams go nowhere
     s.log.open(s.dir / "train.log", append ? std::ios::app : std::ios::trunc);
     s.metrics.open(s.dir / "metrics.jsonl", append ? std::ios::app : std::ios::trunc);
     if (!s.log || !s.metrics)
         throw Error(s.dir.string() + ": cannot write the run's log and metrics");
+}
+
+// Data parallel: joins the job torchrun's variables describe (none: a single process), and
+// shares the cores among the ranks on this machine unless `threads` is set.
+void joinDistributed(RunState &s)
+{
+    s.dist = joinDistributedFromEnvironment(s.config.distTimeoutS);
+    const int local = s.dist ? s.dist->env().localWorldSize : 1;
+    configureThreads(s.config.threads > 0 ? s.config.threads : std::max(1, defaultThreadCount() / local), 1);
 }
 
 } // namespace
@@ -736,17 +818,18 @@ void openRunFiles(RunState &s, bool append)
 TrainResult runTraining(const TrainConfig &config, const TrainCallback &callback, TrainControl *control)
 {
     config.validate();
-    configureThreads(config.threads, 1);
     RunState s;
     s.config = config;
     s.callback = callback;
     s.control = control;
+    joinDistributed(s);
     releaseFreeMemory(); // what an earlier run in this process freed is not "runtime"
     s.runtimeBytes = currentRssBytes();
     s.dir = config.runDir.empty() ? fs::path("runs") / "run" : fs::path(config.runDir);
-    if (fs::exists(s.dir / "checkpoints") && !fs::is_empty(s.dir / "checkpoints"))
+    if (s.main() && fs::exists(s.dir / "checkpoints") && !fs::is_empty(s.dir / "checkpoints"))
         throw Error(s.dir.string() + ": already holds a run; resume it with --resume, or choose another run_dir");
-    fs::create_directories(s.dir);
+    if (s.main())
+        fs::create_directories(s.dir);
     openRunFiles(s, false);
     torch::manual_seed(config.seed);
     prepareTokenizerAndConfig(s);
@@ -756,9 +839,21 @@ TrainResult runTraining(const TrainConfig &config, const TrainCallback &callback
     loadChecks(s);
     checkMemory(s);
     buildWeights(s);
+    if (s.dist) {
+        // Data parallel: every replica starts from rank 0's weights; dropout differs per rank.
+        std::vector<torch::Tensor> weights = s.trained().parameters();
+        for (const auto &b : s.trained().buffers())
+            weights.push_back(b);
+        s.dist->broadcastFromMain(weights, "the initial weights");
+        if (!s.main())
+            torch::manual_seed(config.seed + uint64_t(s.dist->rank()));
+        logLine(s, "data parallel: " + std::to_string(s.worldSize()) + " ranks, " + std::to_string(config.batchSize)
+                       + " rows each per micro-batch (" + std::to_string(s.batchOptions.batchSize) + " global)");
+    }
     prepareOptimizer(s);
     s.config.runDir = s.dir.string();
-    writeFileAtomically((s.dir / "config.json").string(), trainConfigToJson(s.config));
+    if (s.main())
+        writeFileAtomically((s.dir / "config.json").string(), trainConfigToJson(s.config));
     int64_t trainable = 0;
     for (const auto &p : s.trainable)
         trainable += p.numel();
@@ -778,7 +873,7 @@ TrainResult resumeTraining(const std::string &runDir, const TrainCallback &callb
     releaseFreeMemory(); // what an earlier run in this process freed is not "runtime"
     s.runtimeBytes = currentRssBytes();
     s.config = trainConfigFromJson(readTextFile((s.dir / "config.json").string()), runDir + "/config.json", overrides);
-    configureThreads(s.config.threads, 1);
+    joinDistributed(s);
     std::vector<std::string> found;
     if (fs::exists(s.dir / "checkpoints"))
         for (const auto &entry : fs::directory_iterator(s.dir / "checkpoints"))
@@ -827,7 +922,15 @@ TrainResult resumeTraining(const std::string &runDir, const TrainCallback &callb
     s.position.epoch = state["epoch"].get<int64_t>();
     s.position.index = state["batch_index"].get<int64_t>();
     s.epochBatches = std::make_unique<BatchIterator>(s.data.train, s.batchOptions, s.position.epoch);
-    const auto rng = state["torch_rng"].get<std::vector<uint8_t>>();
+    // Data parallel: the same number of ranks, each with its own RNG state (the data position
+    // is global, so it is the same for all).
+    const int savedWorld = state.value("world_size", 1);
+    if (savedWorld != s.worldSize())
+        throw Error(checkpoint.string() + ": was written by a run of " + std::to_string(savedWorld)
+                    + " process(es); resume it with the same number (WORLD_SIZE / --nproc), not "
+                    + std::to_string(s.worldSize()));
+    const auto rng = s.dist ? state["rank_torch_rng"][size_t(s.dist->rank())].get<std::vector<uint8_t>>()
+                            : state["torch_rng"].get<std::vector<uint8_t>>();
     at::Generator generator = torch::globalContext().defaultGenerator(torch::kCPU);
     generator.set_state(torch::tensor(rng, torch::kUInt8));
     s.early = EarlyStopping(earlyStoppingMetric(s.config, s.classification), s.config.earlyStoppingPatience,
@@ -840,7 +943,7 @@ TrainResult resumeTraining(const std::string &runDir, const TrainCallback &callb
         && fs::exists(s.dir / "checkpoints" / best))
         s.bestCheckpoint = (s.dir / "checkpoints" / best).string();
     // Metrics logged after this checkpoint belong to the interrupted attempt: drop them.
-    {
+    if (s.main()) {
         std::ifstream in(s.dir / "metrics.jsonl");
         std::string line, kept;
         while (std::getline(in, line)) {
