@@ -4,7 +4,7 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../ui/main_window.cpp" line="+25" />
+      <location filename="../ui/main_window.cpp" line="+26" />
       <source>Tunebench</source>
       <translation>Tunebench</translation>
     </message>
@@ -17,6 +17,11 @@
       <location line="+1" />
       <source>Chat</source>
       <translation>对话</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Train</source>
+      <translation>训练</translation>
     </message>
     <message>
       <location line="+5" />
@@ -162,6 +167,49 @@
     </message>
   </context>
   <context>
+    <name>MetricPlot</name>
+    <message>
+      <location filename="../ui/metric_plot.cpp" line="+36" />
+      <source>step</source>
+      <translation>步数</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <source>Log scale</source>
+      <translation>对数坐标</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Export…</source>
+      <translation>导出…</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Save this chart as PNG or its data as CSV</source>
+      <translation>将此图表保存为 PNG，或将其数据保存为 CSV</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Fit</source>
+      <translation>适应</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Show every point (after zooming or panning)</source>
+      <translation>显示全部数据点（缩放或平移之后）</translation>
+    </message>
+    <message>
+      <location line="+127" />
+      <source>Export %1</source>
+      <translation>导出 %1</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>PNG image (*.png);;CSV data (*.csv)</source>
+      <translation>PNG 图像 (*.png);;CSV 数据 (*.csv)</translation>
+    </message>
+  </context>
+  <context>
     <name>ModelWorker</name>
     <message>
       <location filename="../ui/model_worker.cpp" line="+48" />
@@ -228,6 +276,505 @@
       <location line="+12" />
       <source>Load a model with a tokenizer first.</source>
       <translation>请先加载带分词器的模型。</translation>
+    </message>
+  </context>
+  <context>
+    <name>TrainPage</name>
+    <message>
+      <location filename="../ui/train_page.cpp" line="+39" />
+      <source>Data</source>
+      <translation>数据</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Model</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Method</source>
+      <translation>方法</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Optimisation</source>
+      <translation>优化</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <location line="+217" />
+      <source>Evaluation</source>
+      <translation>评估</translation>
+    </message>
+    <message>
+      <location line="-210" />
+      <source>Training file: chat JSONL, ShareGPT, Alpaca, .txt, or CSV/TSV/JSONL with text and label columns</source>
+      <translation>训练文件：对话 JSONL、ShareGPT、Alpaca、.txt，或带文本列和标签列的 CSV/TSV/JSONL</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>A separate validation file; empty = a share of the training rows</source>
+      <translation>单独的验证文件；留空则从训练数据中划出一部分</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>The file's format; auto detects it from the extension and the first rows</source>
+      <translation>文件格式；auto 会根据扩展名和前几行自动识别</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>How conversations become tokens; empty = the model's own template</source>
+      <translation>对话转换为词元的方式；留空则使用模型自带的模板</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>A bad row: skip it (and report its line) or stop at the first one</source>
+      <translation>遇到错误行：跳过（并报告行号），或在第一处错误时停止</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>An example longer than the context: truncate (keeps the last assistant turn) or skip</source>
+      <translation>样本超过上下文长度时：截断（保留最后一轮助手回复）或跳过</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Plain text: one document per paragraph, or the whole file as one stream</source>
+      <translation>纯文本：每个段落作为一篇文档，或将整个文件作为一个连续文本流</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Share of the rows held out for validation (fixed by the seed)</source>
+      <translation>留作验证集的数据比例（由随机种子固定）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Put several short examples in one row; attention never crosses two examples</source>
+      <translation>将多个短样本拼入同一行；注意力不会跨越两个样本</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Take the loss on every token, not only the assistant's replies</source>
+      <translation>对所有词元计算损失，而不只是助手的回复</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Classification: the column holding the text</source>
+      <translation>分类：存放文本的列</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Classification: the column holding the label</source>
+      <translation>分类：存放标签的列</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Model to fine-tune (HF folder, GGUF, llama2.c); empty = train from scratch</source>
+      <translation>要微调的模型（HF 文件夹、GGUF、llama2.c）；留空则从零开始训练</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>A SentencePiece .model; from scratch and empty = train one on the data</source>
+      <translation>SentencePiece .model 文件；从零训练且留空时，将在数据上训练一个分词器</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Model size when training from scratch</source>
+      <translation>从零训练时的模型规模</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Tokens per training row</source>
+      <translation>每个训练行的词元数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Pieces of a tokenizer trained from scratch</source>
+      <translation>从零训练的分词器的词表大小</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>bpe or unigram subwords, or char: one piece per character</source>
+      <translation>bpe 或 unigram 子词，或 char：每个字符一个词元</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Language model or intent classifier; auto follows the data</source>
+      <translation>语言模型或意图分类器；auto 根据数据决定</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>LoRA: rank of the adapters; 0 = full fine-tuning</source>
+      <translation>LoRA：适配器的秩；0 表示全量微调</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>LoRA: the adapters are scaled by alpha / rank</source>
+      <translation>LoRA：适配器按 alpha / 秩 缩放</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>LoRA: dropout on the adapters' input while training</source>
+      <translation>LoRA：训练时对适配器输入使用的 dropout</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>LoRA: layers that get adapters (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj)</source>
+      <translation>LoRA：添加适配器的层（q_proj、k_proj、v_proj、o_proj、gate_proj、up_proj、down_proj）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Keep the token embeddings fixed</source>
+      <translation>固定词嵌入不训练</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Keep the bottom N layers fixed</source>
+      <translation>固定最底部的 N 层不训练</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Classifier: train only the head</source>
+      <translation>分类器：只训练分类头</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>bf16 halves the memory of a frozen base (LoRA, head only)</source>
+      <translation>bf16 可将冻结基座模型的内存减半（LoRA、仅训练分类头）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>bf16: matrix products in bfloat16, about twice as fast on CPUs with AVX-512 BF16</source>
+      <translation>bf16：以 bfloat16 计算矩阵乘法，在支持 AVX-512 BF16 的 CPU 上约快一倍</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Recompute each layer in the backward pass: much less memory, about a third more time</source>
+      <translation>反向传播时重新计算每一层：内存大幅减少，耗时约增加三分之一</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Optimizer steps; 0 = let epochs decide</source>
+      <translation>优化步数；0 表示由轮数决定</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Passes over the data when max_steps is 0</source>
+      <translation>max_steps 为 0 时遍历数据的轮数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Rows per micro-batch</source>
+      <translation>每个微批次的行数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Micro-batches per optimizer step</source>
+      <translation>每个优化步的微批次数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Peak learning rate</source>
+      <translation>峰值学习率</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Learning rate at the end of the schedule</source>
+      <translation>调度结束时的学习率</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Steps of linear warm-up</source>
+      <translation>线性预热的步数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Learning rate after the warm-up</source>
+      <translation>预热之后的学习率变化方式</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>AdamW's decoupled weight decay (not on norms)</source>
+      <translation>AdamW 的解耦权重衰减（不作用于归一化层）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Clip the gradient's global norm; 0 = off</source>
+      <translation>按全局范数裁剪梯度；0 表示关闭</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>The same seed repeats a run exactly</source>
+      <translation>相同的种子可完全复现一次训练</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>CPU threads; 0 = every core</source>
+      <translation>CPU 线程数；0 表示使用全部核心</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Steps between evaluations; step 0 is the baseline</source>
+      <translation>两次评估之间的步数；第 0 步为基线</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Batches per evaluation during the run; the last one covers the whole split</source>
+      <translation>训练中每次评估的批次数；最后一次评估覆盖整个验证集</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Steps between checkpoints; 0 = at every evaluation</source>
+      <translation>两次检查点之间的步数；0 表示每次评估时保存</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Checkpoints to keep, besides the best</source>
+      <translation>除最佳检查点外保留的检查点数量</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Keep the checkpoint with the best early-stopping metric</source>
+      <translation>保留早停指标最佳的检查点</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Metric to watch: val_loss, macro_f1, check_pass_rate…; auto picks by task</source>
+      <translation>监控的指标：val_loss、macro_f1、check_pass_rate…；auto 按任务自动选择</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Stop after this many evaluations without improvement; 0 = off</source>
+      <translation>连续这么多次评估没有改进就停止；0 表示关闭</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>JSONL of prompts with must_contain / must_not_contain / regex rules, run at every evaluation</source>
+      <translation>包含 must_contain / must_not_contain / regex 规则的提示 JSONL，每次评估时运行</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>New tokens per dialogue check</source>
+      <translation>每条对话检查生成的新词元数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Refuse a run whose memory estimate exceeds this; 0 = what is free now</source>
+      <translation>内存估算超过此值时拒绝训练；0 表示当前可用内存</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Where config, log, metrics and checkpoints go; empty = runs/&lt;date-time&gt;</source>
+      <translation>配置、日志、指标和检查点的保存位置；留空则为 runs/&lt;日期-时间&gt;</translation>
+    </message>
+    <message>
+      <location line="+52" />
+      <source>Quick LoRA</source>
+      <translation>快速 LoRA</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Full fine-tune</source>
+      <translation>全量微调</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>From scratch</source>
+      <translation>从零训练</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Intent classifier</source>
+      <translation>意图分类器</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Fills the options below with a starting point; change any of them</source>
+      <translation>用一组起始设置填写下面的选项；每一项都可以修改</translation>
+    </message>
+    <message>
+      <location line="+24" />
+      <source>(the model's)</source>
+      <translation>（模型自带）</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <source>Browse…</source>
+      <translation>浏览…</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>Choose a folder</source>
+      <translation>选择文件夹</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Choose a file</source>
+      <translation>选择文件</translation>
+    </message>
+    <message>
+      <location line="+25" />
+      <source>Start</source>
+      <translation>开始</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <location line="+178" />
+      <location line="+20" />
+      <source>Pause</source>
+      <translation>暂停</translation>
+    </message>
+    <message>
+      <location line="-197" />
+      <source>Stop</source>
+      <translation>停止</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Check the options and start the run</source>
+      <translation>检查选项并开始训练</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Stop at the next step boundary and save a checkpoint to resume from</source>
+      <translation>在下一步结束时停止，并保存可用于继续训练的检查点</translation>
+    </message>
+    <message>
+      <location line="+13" />
+      <source>Preset</source>
+      <translation>预设</translation>
+    </message>
+    <message>
+      <location line="+16" />
+      <source>Loss</source>
+      <translation>损失</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>train</source>
+      <translation>训练</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>train (smoothed)</source>
+      <translation>训练（平滑）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>validation</source>
+      <translation>验证</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Learning rate</source>
+      <translation>学习率</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>learning rate</source>
+      <translation>学习率</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Gradient norm</source>
+      <translation>梯度范数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>gradient norm</source>
+      <translation>梯度范数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Tokens per second</source>
+      <translation>每秒词元数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>tokens/s</source>
+      <translation>词元/秒</translation>
+    </message>
+    <message>
+      <location line="+94" />
+      <source>%1: "%2" is not a number</source>
+      <translation>%1：“%2”不是数字</translation>
+    </message>
+    <message>
+      <location line="+43" />
+      <source>Resume</source>
+      <translation>继续</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>paused (at the next step boundary)</source>
+      <translation>已暂停（在下一步结束时生效）</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>resumed</source>
+      <translation>已继续</translation>
+    </message>
+    <message>
+      <location line="+10" />
+      <source>stopping at the next step boundary…</source>
+      <translation>将在下一步结束时停止…</translation>
+    </message>
+    <message>
+      <location line="+20" />
+      <source>ETA %1:%2</source>
+      <translation>预计剩余 %1:%2</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>memory %1 MB</source>
+      <translation>内存 %1 MB</translation>
+    </message>
+    <message>
+      <location line="+29" />
+      <source>evaluation at step %1: %2</source>
+      <translation>第 %1 步评估：%2</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source> (best so far)</source>
+      <translation>（目前最佳）</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source> (final)</source>
+      <translation>（最终）</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <source>finished</source>
+      <translation>已完成</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>stopped</source>
+      <translation>已停止</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>stopped early</source>
+      <translation>已提前停止</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>run %1: %2; peak memory %3 MB (estimate %4 MB)</source>
+      <translation>训练%1：%2；内存峰值 %3 MB（估算 %4 MB）</translation>
+    </message>
+    <message>
+      <location line="+11" />
+      <source>failed: %1</source>
+      <translation>失败：%1</translation>
+    </message>
+  </context>
+  <context>
+    <name>TrainWorker</name>
+    <message>
+      <location filename="../ui/train_worker.cpp" line="+49" />
+      <source>checkpoint %1</source>
+      <translation>检查点 %1</translation>
     </message>
   </context>
   <context>

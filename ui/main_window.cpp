@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "model_worker.h"
+#include "train_page.h"
 
 #include <QCheckBox>
 #include <QDoubleSpinBox>
@@ -35,6 +36,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     auto *tabs = new QTabWidget;
     tabs->addTab(buildModelPage(), tr("Model"));
     tabs->addTab(buildChatPage(), tr("Chat"));
+    m_train = new TrainPage;
+    tabs->insertTab(1, m_train, tr("Train"));
     setCentralWidget(tabs);
 
     connect(m_worker, &ModelWorker::loadProgress, this, [this](int percent, const QString &tensor) {

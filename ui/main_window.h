@@ -4,6 +4,7 @@
 #include <QThread>
 
 class ModelWorker;
+class TrainPage;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -26,6 +27,7 @@ public:
     // Starts loading `path` (an HF folder, .gguf or llama2.c .bin) on the worker thread.
     void openModel(const QString &path);
     bool isBusy() const { return m_busy; }
+    TrainPage *trainPage() const { return m_train; }
 
 Q_SIGNALS:
     void loadRequested(const QString &path, const QString &tokenizerPath, bool bf16);
@@ -43,6 +45,7 @@ private:
     void appendTranscript(const QString &html);
 
     QThread m_thread;
+    TrainPage *m_train = nullptr;
     ModelWorker *m_worker = nullptr; // lives on m_thread
     bool m_busy = false;
     bool m_haveChatModel = false;

@@ -1,0 +1,141 @@
+// The Train page drives a real run from its worker thread: the form is validated by the
+// engine, the charts fill with every step and evaluation, pause holds the run, stop ends
+// it, and a chart exports its points. Set TB_SCREENSHOT_DIR to also save the page as PNG
+// (TB_LANG=zh_CN for the Chinese UI).
+#include "metric_plot.h"
+#include "train_page.h"
+#include "test_support.h"
+
+#include <QLabel>
+#include <QSignalSpy>
+#include <QTranslator>
+#include <QtTest/QtTest>
+
+namespace {
+
+QString smallCorpus()
+{
+    const QString source = tbtest::sharedFile("data/tinyshakespeare.txt");
+    if (source.isEmpty())
+        return {};
+    const QString path = tbtest::tempDir() + "/corpus.txt";
+    if (!QFile::exists(path)) {
+        QFile in(source);
+        in.open(QIODevice::ReadOnly);
+        QFile out(path);
+        out.open(QIODevice::WriteOnly);
+        out.write(in.read(30000));
+    }
+    return path;
+}
+
+void configureSmallRun(TrainPage &page, const QString &runDir, int steps)
+{
+    page.applyPreset("scratch");
+    page.setOption("data", smallCorpus());
+    page.setOption("preset", "nano");
+    page.setOption("vocab_size", "400");
+    page.setOption("context_length", "32");
+    page.setOption("batch_size", "4");
+    page.setOption("max_steps", QString::number(steps));
+    page.setOption("warmup_steps", "5");
+    page.setOption("eval_every", "10");
+    page.setOption("eval_batches", "2");
+    page.setOption("threads", "2");
+    page.setOption("run_dir", runDir);
+}
+
+} // namespace
+
+class TestTrainPage : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString lang = qEnvironmentVariable("TB_LANG");
+        if (!lang.isEmpty()) {
+            auto *translator = new QTranslator(this);
+            QVERIFY(translator->load(QLocale(lang), "tunebench", "_", ":/i18n"));
+            QCoreApplication::installTranslator(translator);
+        }
+    }
+
+    void invalidFormIsRefusedWithTheEnginesMessage()
+    {
+        TrainPage page;
+        page.setOption("data", "");
+        QVERIFY(!page.start());
+        QVERIFY(!page.isRunning());
+        QString error;
+        QVERIFY(page.configJson(&error).isEmpty());
+        QVERIFY2(error.contains("'data' is required"), qPrintable(error));
+        page.setOption("data", "x.txt");
+        page.setOption("learning_rate", "fast");
+        page.configJson(&error);
+        QVERIFY2(error.contains("learning_rate"), qPrintable(error));
+    }
+
+    void runFillsTheCharts()
+    {
+        if (smallCorpus().isEmpty()) {
+            TB_REQUIRE_SHARED(missing, "data/tinyshakespeare.txt");
+        }
+        TrainPage page;
+        page.resize(1400, 820);
+        page.show();
+        configureSmallRun(page, tbtest::tempDir() + "/run", 30);
+        QSignalSpy finished(&page, &TrainPage::runFinished);
+        QSignalSpy failed(&page, &TrainPage::runFailed);
+        QVERIFY(page.start());
+        QVERIFY(page.isRunning());
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(failed.count(), 0);
+        QCOMPARE(finished.first().at(0).toString(), QString("finished"));
+        QVERIFY(!page.isRunning());
+        MetricPlot *loss = page.lossPlot();
+        QCOMPARE(loss->pointCount(0), 30); // every step
+        QCOMPARE(loss->pointCount(1), 30); // smoothed
+        QCOMPARE(loss->pointCount(2), 4);  // steps 0, 10, 20 and the final evaluation
+        QVERIFY(loss->lastValue(0) < 6.0);  // it learned: ln(400) = 6.0 at the start
+        QVERIFY(page.evalPlot()->pointCount(0) == 4);
+        const QString csv = tbtest::tempDir() + "/loss.csv";
+        QVERIFY(loss->exportCsv(csv));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll().count('\n'), 1 + 30 + 30 + 4);
+        QVERIFY(loss->exportPng(tbtest::tempDir() + "/loss.png"));
+
+        const QString shots = qEnvironmentVariable("TB_SCREENSHOT_DIR");
+        if (!shots.isEmpty()) {
+            QTest::qWait(300);
+            QVERIFY(page.grab().save(shots + "/train_page" + (qEnvironmentVariableIsSet("TB_LANG") ? "_" + qEnvironmentVariable("TB_LANG") : QString()) + ".png"));
+        }
+    }
+
+    void pauseHoldsAndStopEnds()
+    {
+        if (smallCorpus().isEmpty()) {
+            TB_REQUIRE_SHARED(missing, "data/tinyshakespeare.txt");
+        }
+        TrainPage page;
+        configureSmallRun(page, tbtest::tempDir() + "/paused", 2000);
+        QSignalSpy finished(&page, &TrainPage::runFinished);
+        QVERIFY(page.start());
+        QTRY_VERIFY_WITH_TIMEOUT(page.lossPlot()->pointCount(0) >= 3, 60000);
+        page.togglePause();
+        QTest::qWait(300); // a step already running ends; no further step starts
+        const int held = page.lossPlot()->pointCount(0);
+        QTest::qWait(600);
+        QCOMPARE(page.lossPlot()->pointCount(0), held);
+        page.togglePause();
+        QTRY_VERIFY_WITH_TIMEOUT(page.lossPlot()->pointCount(0) > held, 30000);
+        page.stop();
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.first().at(0).toString(), QString("stopped"));
+        QVERIFY(page.lossPlot()->pointCount(0) < 2000);
+    }
+};
+
+TB_REGISTER_TEST(TestTrainPage, "train_page");
+#include "tst_train_page.moc"

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QVariantMap>
+
+#include <memory>
+
+namespace tb {
+struct TrainControl;
+}
+
+// Runs one training run (tb::runTraining / resumeTraining) on its own thread and reports
+// every event as a queued signal carrying plain values. Pause, resume and stop are atomic
+// flags the trainer reads at each step boundary, safe to set from the GUI thread.
+class TrainWorker : public QObject {
+    Q_OBJECT
+
+public:
+    TrainWorker();
+    ~TrainWorker() override;
+
+    void setPaused(bool paused);
+    void requestStop();
+
+public Q_SLOTS:
+    // configJson: every option, as tb::trainConfigFromJson reads it.
+    void start(const QString &configJson);
+    void resume(const QString &runDir);
+
+Q_SIGNALS:
+    void stepReported(qint64 step, qint64 totalSteps, double loss, double learningRate, double gradNorm,
+                      double tokensPerSecond, double etaSeconds, double rssMb);
+    void evalReported(qint64 step, const QVariantMap &metrics, bool final, bool best);
+    void logLine(const QString &line);
+    void finished(const QString &status, const QString &runDir, double peakRssMb, double estimateMb);
+    void failed(const QString &message);
+
+private:
+    void run(bool resume, const QString &argument);
+
+    std::unique_ptr<tb::TrainControl> m_control;
+};
