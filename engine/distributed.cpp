@@ -43,6 +43,13 @@ std::string firstLine(const char *text)
     return end == std::string::npos ? s : s.substr(0, end);
 }
 
+std::string seconds(std::chrono::milliseconds t)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%g s", double(t.count()) / 1000.0);
+    return text;
+}
+
 bool isLoopback(const std::string &host)
 {
     return host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1";
@@ -94,7 +101,7 @@ Distributed::Distributed(const DistributedEnv &env, std::chrono::milliseconds ti
     } catch (const std::exception &e) {
         throw Error("distributed training: rank " + std::to_string(env.rank) + " of " + std::to_string(env.worldSize)
                     + ": rendezvous at " + env.masterAddr + ":" + std::to_string(env.masterPort) + " failed within "
-                    + std::to_string(timeout.count() / 1000.0) + " s (dist_timeout_s): " + firstLine(e.what())
+                    + seconds(timeout) + " (dist_timeout_s): " + firstLine(e.what())
                     + ". Check that every rank was started with the same MASTER_ADDR, MASTER_PORT and WORLD_SIZE, "
                       "and that rank 0 can be reached on that port");
     }
@@ -119,8 +126,7 @@ Distributed::~Distributed() = default;
 void Distributed::fail(const std::string &what, const std::exception &e) const
 {
     throw Error("distributed training: rank " + std::to_string(m_env.rank) + " of " + std::to_string(m_env.worldSize)
-                + ": " + what + " failed (waited at most " + std::to_string(m_timeout.count() / 1000.0)
-                + " s, dist_timeout_s): " + firstLine(e.what())
+                + ": " + what + " failed (waited at most " + seconds(m_timeout) + ", dist_timeout_s): " + firstLine(e.what())
                 + ". Another rank died, hung or cannot be reached; the run stops");
 }
 
