@@ -2,6 +2,7 @@
 
 #include "error.h"
 
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
@@ -78,11 +79,13 @@ DistributedEnv DistributedEnv::fromEnvironment()
     if (e.masterPort > 65535)
         throw Error("distributed launch: MASTER_PORT=" + std::to_string(e.masterPort) + " is not a TCP port");
     e.glooInterface = envValue("GLOO_SOCKET_IFNAME");
+    e.agentStore = envValue("TORCHELASTIC_USE_AGENT_STORE") == "True";
+    e.restartCount = envInt("TORCHELASTIC_RESTART_COUNT", 0, 0);
     return e;
 }
 
 struct Distributed::Impl {
-    c10::intrusive_ptr<c10d::TCPStore> store;
+    c10::intrusive_ptr<c10d::Store> store;
     c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
 };
 
@@ -93,11 +96,12 @@ Distributed::Distributed(const DistributedEnv &env, std::chrono::milliseconds ti
         // Rank 0 hosts the store and waits (up to the timeout) until every rank has joined.
         c10d::TCPStoreOptions options;
         options.port = uint16_t(env.masterPort);
-        options.isServer = env.rank == 0;
+        options.isServer = env.rank == 0 && !env.agentStore;
         options.numWorkers = size_t(env.worldSize);
         options.waitWorkers = true;
         options.timeout = timeout;
-        d->store = c10::make_intrusive<c10d::TCPStore>(env.masterAddr, options);
+        auto tcp = c10::make_intrusive<c10d::TCPStore>(env.masterAddr, options);
+        d->store = c10::make_intrusive<c10d::PrefixStore>("tunebench/attempt_" + std::to_string(env.restartCount), tcp);
     } catch (const std::exception &e) {
         throw Error("distributed training: rank " + std::to_string(env.rank) + " of " + std::to_string(env.worldSize)
                     + ": rendezvous at " + env.masterAddr + ":" + std::to_string(env.masterPort) + " failed within "
@@ -240,10 +244,10 @@ std::string Distributed::shareFromMain(const std::string &key, const std::string
 {
     try {
         if (isMain()) {
-            d->store->set("tunebench/" + key, std::vector<uint8_t>(value.begin(), value.end()));
+            d->store->set(key, std::vector<uint8_t>(value.begin(), value.end()));
             return value;
         }
-        const std::vector<uint8_t> got = d->store->get("tunebench/" + key);
+        const std::vector<uint8_t> got = d->store->get(key);
         return std::string(got.begin(), got.end());
     } catch (const std::exception &e) {
         fail("sharing " + key + " from rank 0", e);

@@ -23,6 +23,10 @@ struct DistributedEnv {
     std::string masterAddr = "127.0.0.1";
     int masterPort = 29500;
     std::string glooInterface; // GLOO_SOCKET_IFNAME: the interface Gloo's sockets bind to
+    // TORCHELASTIC_USE_AGENT_STORE=True: torchrun's agent already serves the store at
+    // MASTER_ADDR:MASTER_PORT, so rank 0 joins it as a client instead of hosting one.
+    bool agentStore = false;
+    int restartCount = 0; // TORCHELASTIC_RESTART_COUNT: keys of an earlier attempt stay apart
 
     bool enabled() const { return worldSize > 1; }
     // Throws tb::Error naming the variable that is missing or malformed.
