@@ -2,29 +2,207 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
   <context>
+    <name>DataPage</name>
+    <message>
+      <location filename="../ui/data_page.cpp" line="+66" />
+      <source>Row</source>
+      <translation>行</translation>
+    </message>
+    <message>
+      <location line="+26" />
+      <source>of %1 training examples</source>
+      <translation>，共 %1 个训练样本</translation>
+    </message>
+    <message>
+      <location line="+7" />
+      <source>Open a dataset, or drop a file on the window</source>
+      <translation>打开数据集，或将文件拖放到窗口中</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Open…</source>
+      <translation>打开…</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Open a dataset</source>
+      <translation>打开数据集</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Datasets (*.jsonl *.json *.txt *.csv *.tsv);;All files (*)</source>
+      <translation>数据集 (*.jsonl *.json *.txt *.csv *.tsv);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <location line="+7" />
+      <source>Detected from the extension and the first rows; choose another to override</source>
+      <translation>根据扩展名和前几行自动识别；可选择其他格式覆盖</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>a model or a SentencePiece .model, to count tokens</source>
+      <translation>用于统计词元的模型或 SentencePiece .model 文件</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Browse…</source>
+      <translation>浏览…</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Choose a tokenizer or model</source>
+      <translation>选择分词器或模型</translation>
+    </message>
+    <message>
+      <location line="+15" />
+      <source>optional: a separate validation file</source>
+      <translation>可选：单独的验证文件</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Apply</source>
+      <translation>应用</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Reload with these settings and use this data on the Train page</source>
+      <translation>按这些设置重新加载，并在训练页使用这份数据</translation>
+    </message>
+    <message>
+      <location line="+11" />
+      <source>File</source>
+      <translation>文件</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Format</source>
+      <translation>格式</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Tokenizer</source>
+      <translation>分词器</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Context length</source>
+      <translation>上下文长度</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Train / validation split</source>
+      <translation>训练集 / 验证集划分</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Validation share</source>
+      <translation>验证集比例</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Seed</source>
+      <translation>随机种子</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Validation file</source>
+      <translation>验证文件</translation>
+    </message>
+    <message>
+      <location line="+16" />
+      <source>Click a problem to see its row</source>
+      <translation>点击问题即可查看对应的行</translation>
+    </message>
+    <message>
+      <location line="+5" />
+      <source>tokens per example</source>
+      <translation>每个样本的词元数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>examples</source>
+      <translation>样本数</translation>
+    </message>
+    <message>
+      <location line="+8" />
+      <source>&lt;span style='background:#bfe8bf'&gt;&amp;nbsp;trained tokens&amp;nbsp;&lt;/span&gt; &lt;span style='background:#e0e0e0; border:1px solid #999'&gt;&amp;nbsp;special tokens&amp;nbsp;&lt;/span&gt;</source>
+      <translation>&lt;span style='background:#bfe8bf'&gt;&amp;nbsp;参与训练的词元&amp;nbsp;&lt;/span&gt; &lt;span style='background:#e0e0e0; border:1px solid #999'&gt;&amp;nbsp;特殊词元&amp;nbsp;&lt;/span&gt;</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>Example</source>
+      <translation>样本</translation>
+    </message>
+    <message>
+      <location line="+11" />
+      <source>Problems</source>
+      <translation>问题</translation>
+    </message>
+    <message>
+      <location line="+58" />
+      <source>Reading %1…</source>
+      <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+      <location line="+10" />
+      <source>Format: %1. Choose a tokenizer (or a model) to validate the rows, count tokens and see which tokens are trained.</source>
+      <translation>格式：%1。选择分词器（或模型）后即可校验各行、统计词元，并查看哪些词元参与训练。</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <source>Format: %1 (template %2). Rows read %3, used %4, truncated %5, skipped as too long %6, invalid %7. %8 training and %9 validation examples.</source>
+      <translation>格式：%1（模板 %2）。读取 %3 行，使用 %4 行，截断 %5 行，因过长跳过 %6 行，无效 %7 行。训练样本 %8 个，验证样本 %9 个。</translation>
+    </message>
+    <message>
+      <location line="+12" />
+      <source>Labels: %1.</source>
+      <translation>标签：%1。</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>line %1: %2</source>
+      <translation>第 %1 行：%2</translation>
+    </message>
+    <message>
+      <location line="+39" />
+      <source>training</source>
+      <translation>训练</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>validation</source>
+      <translation>验证</translation>
+    </message>
+  </context>
+  <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../ui/main_window.cpp" line="+26" />
+      <location filename="../ui/main_window.cpp" line="+29" />
       <source>Tunebench</source>
       <translation>Tunebench</translation>
     </message>
     <message>
-      <location line="+11" />
+      <location line="+14" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location line="+1" />
+      <location line="+3" />
       <source>Chat</source>
       <translation>对话</translation>
     </message>
     <message>
-      <location line="+2" />
+      <location line="-2" />
       <source>Train</source>
       <translation>训练</translation>
     </message>
     <message>
-      <location line="+5" />
+      <location line="-2" />
+      <source>Data</source>
+      <translation>数据</translation>
+    </message>
+    <message>
+      <location line="+20" />
       <source>Loading %1</source>
       <translation>正在加载 %1</translation>
     </message>
@@ -151,7 +329,7 @@
       <translation>新对话</translation>
     </message>
     <message>
-      <location line="+53" />
+      <location line="+77" />
       <source>You:</source>
       <translation>你：</translation>
     </message>

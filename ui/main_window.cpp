@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "data_page.h"
 #include "model_worker.h"
 #include "train_page.h"
 
@@ -17,6 +18,8 @@
 #include <QShortcut>
 #include <QSpinBox>
 #include <QStatusBar>
+#include <QDragEnterEvent>
+#include <QMimeData>
 #include <QTabWidget>
 #include <QTextBrowser>
 #include <QVBoxLayout>
@@ -33,18 +36,32 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(this, &MainWindow::chatRequested, m_worker, &ModelWorker::chat, Qt::QueuedConnection);
     connect(this, &MainWindow::resetChatRequested, m_worker, &ModelWorker::resetChat, Qt::QueuedConnection);
 
-    auto *tabs = new QTabWidget;
-    tabs->addTab(buildModelPage(), tr("Model"));
-    tabs->addTab(buildChatPage(), tr("Chat"));
+    m_tabs = new QTabWidget;
+    m_data = new DataPage;
     m_train = new TrainPage;
-    tabs->insertTab(1, m_train, tr("Train"));
-    setCentralWidget(tabs);
+    m_tabs->addTab(m_data, tr("Data"));
+    m_tabs->addTab(buildModelPage(), tr("Model"));
+    m_tabs->addTab(m_train, tr("Train"));
+    m_chatPage = buildChatPage();
+    m_tabs->addTab(m_chatPage, tr("Chat"));
+    m_tabs->setCurrentIndex(1);
+    setCentralWidget(m_tabs);
+    setAcceptDrops(true);
+    // The data chosen on the Data page is what the Train page trains on.
+    connect(m_data, &DataPage::dataChosen, this,
+            [this](const QString &path, const QString &format, const QString &validationFile, double ratio, qint64 seed) {
+                m_train->setOption("data", path);
+                m_train->setOption("format", format);
+                m_train->setOption("validation_data", validationFile);
+                m_train->setOption("validation_ratio", QString::number(ratio));
+                m_train->setOption("seed", QString::number(seed));
+            });
 
     connect(m_worker, &ModelWorker::loadProgress, this, [this](int percent, const QString &tensor) {
         m_progress->setValue(percent);
         statusBar()->showMessage(tr("Loading %1").arg(tensor));
     }, Qt::QueuedConnection);
-    connect(m_worker, &ModelWorker::loaded, this, [this, tabs](const QString &card, bool hasTokenizer) {
+    connect(m_worker, &ModelWorker::loaded, this, [this](const QString &card, bool hasTokenizer) {
         setBusy(false);
         m_modelCard->setText(card);
         m_haveChatModel = hasTokenizer;
@@ -53,7 +70,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
                                               : tr("Model loaded without a tokenizer: choose one to chat."));
         m_transcript->clear();
         if (hasTokenizer)
-            tabs->setCurrentIndex(1);
+            m_tabs->setCurrentWidget(m_chatPage);
         Q_EMIT modelLoaded();
     }, Qt::QueuedConnection);
     connect(m_worker, &ModelWorker::loadFailed, this, [this](const QString &message) {
@@ -212,6 +229,30 @@ void MainWindow::openModel(const QString &path)
     m_progress->setValue(0);
     m_cancel->setEnabled(true);
     Q_EMIT loadRequested(path, m_tokenizerPath->text().trimmed(), m_bf16->isChecked());
+    // The model's tokenizer counts the Data page's tokens, and the model is what the Train
+    // page fine-tunes.
+    m_data->setTokenizer(m_tokenizerPath->text().trimmed().isEmpty() ? path : m_tokenizerPath->text().trimmed());
+    m_train->setOption("model", path);
+}
+
+void MainWindow::openData(const QString &path)
+{
+    m_tabs->setCurrentWidget(m_data);
+    m_data->openFile(path);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+// A dataset dropped anywhere on the window opens on the Data page.
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const auto urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && urls.first().isLocalFile())
+        openData(urls.first().toLocalFile());
 }
 
 void MainWindow::setBusy(bool busy)

@@ -3,7 +3,9 @@
 #include <QMainWindow>
 #include <QThread>
 
+class DataPage;
 class ModelWorker;
+class QTabWidget;
 class TrainPage;
 class QLabel;
 class QLineEdit;
@@ -28,6 +30,15 @@ public:
     void openModel(const QString &path);
     bool isBusy() const { return m_busy; }
     TrainPage *trainPage() const { return m_train; }
+    DataPage *dataPage() const { return m_data; }
+    // Shows the Data page with `path` loading (as a dropped file does).
+    void openData(const QString &path);
+
+protected:
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+public:
 
 Q_SIGNALS:
     void loadRequested(const QString &path, const QString &tokenizerPath, bool bf16);
@@ -46,6 +57,9 @@ private:
 
     QThread m_thread;
     TrainPage *m_train = nullptr;
+    DataPage *m_data = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    QWidget *m_chatPage = nullptr;
     ModelWorker *m_worker = nullptr; // lives on m_thread
     bool m_busy = false;
     bool m_haveChatModel = false;

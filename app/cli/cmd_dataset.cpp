@@ -3,6 +3,7 @@
 #include "chat_template.h"
 #include "dataset.h"
 #include "error.h"
+#include "token_display.h"
 #include "tokenizer.h"
 
 #include <cstdio>
@@ -13,40 +14,17 @@
 
 namespace {
 
-// A token as text: byte pieces become their byte, "▁" a space; special tokens keep their
-// piece (<s>, </s>, <|im_end|>) so a misplaced EOS is visible.
-std::string tokenText(const tb::Tokenizer &tok, int64_t id)
-{
-    const std::string piece = tok.piece(id);
-    if (tok.isSpecial(id))
-        return piece;
-    if (piece.size() == 6 && piece.compare(0, 3, "<0x") == 0 && piece[5] == '>')
-        return std::string(1, char(std::stoi(piece.substr(3, 2), nullptr, 16)));
-    std::string out;
-    const std::string space = "\xE2\x96\x81"; // ▁
-    for (size_t i = 0; i < piece.size();) {
-        if (piece.compare(i, space.size(), space) == 0) {
-            out += ' ';
-            i += space.size();
-        } else {
-            out += piece[i++];
-        }
-    }
-    return out;
-}
-
 // Trained tokens (the loss is taken on them) go inside ⟦…⟧, green as well on a terminal.
 std::string markedExample(const tb::Tokenizer &tok, const tb::Example &example, bool colour)
 {
     std::string out;
     bool inTrained = false;
-    for (size_t i = 0; i < example.ids.size(); ++i) {
-        const bool trained = example.trained[i] != 0;
-        if (trained != inTrained) {
-            out += trained ? (colour ? "\x1b[32m⟦" : "⟦") : (colour ? "⟧\x1b[0m" : "⟧");
-            inTrained = trained;
+    for (const tb::DisplayToken &t : tb::displayTokens(tok, example)) {
+        if (t.trained != inTrained) {
+            out += t.trained ? (colour ? "\x1b[32m⟦" : "⟦") : (colour ? "⟧\x1b[0m" : "⟧");
+            inTrained = t.trained;
         }
-        out += tokenText(tok, example.ids[i]);
+        out += t.text;
     }
     if (inTrained)
         out += colour ? "⟧\x1b[0m" : "⟧";

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <QByteArrayList>
+#include <QObject>
+#include <QString>
+#include <QVariantMap>
+
+#include <memory>
+
+namespace tb {
+struct DataWorkerState;
+}
+
+// What the Data page asks for: a file, how to read it, and the tokenizer to count with.
+struct DataRequest {
+    QString path;
+    QString format = QStringLiteral("auto");
+    QString tokenizer;      // a .model, or a model folder/file that carries one; empty = preview only
+    QString chatTemplate;   // empty = the tokenizer's
+    QString validationFile;
+    double validationRatio = 0.1;
+    qint64 seed = 1337;
+    qint64 contextLength = 512;
+};
+Q_DECLARE_METATYPE(DataRequest)
+
+// Reads, validates and tokenises a dataset on its own thread (datasets can be large), and
+// renders examples for the loss-mask view on request.
+class DataWorker : public QObject {
+    Q_OBJECT
+
+public:
+    DataWorker();
+    ~DataWorker() override;
+
+public Q_SLOTS:
+    void load(const DataRequest &request);
+    void renderExample(int index);
+
+Q_SIGNALS:
+    // The raw lines, for the preview table (line i is file line i + 1).
+    void linesRead(const QByteArrayList &lines);
+    // format, template, rows_read, rows_used, truncated, skipped_overlong, skipped_invalid,
+    // problems [{file, line, message, dropped}], train_lengths, validation_lengths, labels.
+    void reportReady(const QVariantMap &report);
+    void exampleReady(int index, int count, const QString &html);
+    void failed(const QString &message);
+
+private:
+    std::unique_ptr<tb::DataWorkerState> d;
+};
