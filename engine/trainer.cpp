@@ -14,6 +14,7 @@
 #include "memory_estimate.h"
 #include "model_export.h"
 #include "model_loader.h"
+#include "model_snapshot.h"
 #include "optimizer.h"
 #include "runtime.h"
 #include "sequence_classifier.h"
@@ -615,6 +616,20 @@ void loadChecks(RunState &s)
                    + " new tokens each)");
 }
 
+// Serves a pending chat snapshot request: called only between optimizer steps, so the copy
+// is the model of one step boundary, never half-updated.
+void serveSnapshot(RunState &s)
+{
+    if (!s.control || !s.control->snapshotRequested.exchange(false) || s.classification || !s.main())
+        return;
+    auto snapshot = std::make_shared<ModelSnapshot>();
+    snapshot->step = s.step;
+    snapshot->model = snapshotCopy(s.model);
+    snapshot->tokenizer = s.tokenizer;
+    snapshot->chatTemplate = s.chatTemplate;
+    s.control->publishSnapshot(std::move(snapshot));
+}
+
 TrainResult trainLoop(RunState &s, bool resumed)
 {
     const TrainConfig &c = s.config;
@@ -670,8 +685,11 @@ TrainResult trainLoop(RunState &s, bool resumed)
     double stepSeconds = 0.0;
     std::string status = "finished";
     while (s.step < s.totalSteps) {
-        while (s.control && s.control->pause && !s.control->stop)
+        serveSnapshot(s);
+        while (s.control && s.control->pause && !s.control->stop) {
+            serveSnapshot(s);
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
         bool stop = s.control && s.control->stop;
         if (s.dist) // data parallel: all ranks stop at the same step
             stop = s.dist->sum(std::vector<int64_t>{stop ? 1 : 0}, "the stop flag")[0] > 0;
@@ -775,6 +793,7 @@ TrainResult trainLoop(RunState &s, bool resumed)
             break;
         }
     }
+    serveSnapshot(s); // a request made during the last step gets the final weights
     TrainResult result;
     if (status != "stopped") {
         result.finalMetrics = evalEvent(true);

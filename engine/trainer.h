@@ -5,14 +5,38 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 
 namespace tb {
+
+struct ModelSnapshot;
 
 // Pause, resume and stop from any thread; each takes effect within one optimizer step.
 struct TrainControl {
     std::atomic<bool> stop{false};
     std::atomic<bool> pause{false};
+
+    // Chatting with the run in progress: set snapshotRequested from any thread; at its next
+    // step boundary (or at once while paused) the trainer publishes an immutable copy of
+    // the weights (LoRA: of the adapters) and clears the request. Nothing is written to
+    // disk and the run does not stop. Language-model runs only.
+    std::atomic<bool> snapshotRequested{false};
+    std::shared_ptr<const ModelSnapshot> latestSnapshot() const
+    {
+        std::lock_guard<std::mutex> lock(m_snapshotMutex);
+        return m_snapshot;
+    }
+    void publishSnapshot(std::shared_ptr<const ModelSnapshot> snapshot)
+    {
+        std::lock_guard<std::mutex> lock(m_snapshotMutex);
+        m_snapshot = std::move(snapshot);
+    }
+
+private:
+    mutable std::mutex m_snapshotMutex;
+    std::shared_ptr<const ModelSnapshot> m_snapshot;
 };
 
 struct TrainEvent {

@@ -7,6 +7,7 @@
 #include "memory_estimate.h"
 #include "model_export.h"
 #include "model_loader.h"
+#include "model_snapshot.h"
 #include "run_checkpoint.h"
 #include "test_support.h"
 #include "tokenizer.h"
@@ -18,7 +19,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -374,6 +377,92 @@ private Q_SLOTS:
         auto lm = merged.model->forward(ids), la = adapted.model->forward(ids), lp = plain.model->forward(ids);
         QVERIFY((lm - la).abs().max().item<double>() < 1e-4);
         QVERIFY((lm - lp).abs().max().item<double>() > 1e-4);
+    }
+
+    // Chat with the run in progress: snapshots requested while the run goes on are each
+    // exactly the weights of one step boundary (equal to that step's checkpoint), and stay
+    // unchanged while training continues.
+    void snapshotsAreWholeStepsAndImmutable()
+    {
+        if (corpus().isEmpty()) {
+            TB_REQUIRE_SHARED(missing, "data/tinyshakespeare.txt");
+        }
+        const QString dir = tbtest::tempDir() + "/snapshots";
+        tb::TrainConfig c = smallRun(dir);
+        c.maxSteps = 30;
+        c.evalEvery = 0;
+        c.checkpointEvery = 1;
+        c.keepLast = 40;
+        tb::TrainControl control;
+        std::vector<std::shared_ptr<const tb::ModelSnapshot>> taken;
+        std::vector<std::vector<torch::Tensor>> copiesAtReceipt;
+        std::atomic<bool> done{false};
+        // A "chat" thread asks for the weights again and again while the run trains.
+        std::thread chat([&] {
+            while (!done) {
+                control.snapshotRequested = true;
+                std::this_thread::sleep_for(std::chrono::milliseconds(15));
+                auto s = control.latestSnapshot();
+                if (s && (taken.empty() || taken.back() != s)) {
+                    std::vector<torch::Tensor> copy;
+                    for (const auto &p : s->model->parameters())
+                        copy.push_back(p.clone());
+                    taken.push_back(s);
+                    copiesAtReceipt.push_back(copy);
+                }
+            }
+        });
+        const tb::TrainResult r = tb::runTraining(c, {}, &control);
+        done = true;
+        chat.join();
+        QCOMPARE(r.status, std::string("finished"));
+        QVERIFY2(taken.size() >= 3, qPrintable(QString::number(taken.size())));
+        for (size_t i = 0; i < taken.size(); ++i) {
+            const auto &snapshot = taken[i];
+            QVERIFY(snapshot->step >= 0 && snapshot->step <= 30);
+            // Immutable: the training that followed did not change what the chat holds.
+            const auto params = snapshot->model->parameters();
+            for (size_t j = 0; j < params.size(); ++j)
+                QVERIFY(torch::equal(params[j], copiesAtReceipt[i][j]));
+            if (snapshot->step == 0)
+                continue;
+            // Whole: exactly the weights saved at that step boundary.
+            tb::LoadedModel saved = tb::loadModel(
+                dir.toStdString() + "/checkpoints/" + QString::asprintf("step-%08lld", static_cast<long long>(snapshot->step)).toStdString());
+            auto expected = saved.model->named_parameters();
+            for (const auto &p : snapshot->model->named_parameters())
+                QVERIFY2(torch::equal(p.value(), expected[p.key()]), p.key().c_str());
+        }
+    }
+
+    // A LoRA snapshot copies only the adapters: the frozen base is shared, not duplicated.
+    void loraSnapshotCopiesOnlyTheAdapters()
+    {
+        tb::LlamaModel model(tinyConfig());
+        model->initWeights(3);
+        tb::LoraConfig lora;
+        lora.rank = 4;
+        tb::applyLora(model, lora, 1);
+        {
+            torch::NoGradGuard noGrad;
+            for (auto &p : tb::loraParameters(model))
+                p.normal_(0.0, 0.1);
+        }
+        model->eval();
+        tb::LlamaModel copy = tb::snapshotCopy(model);
+        auto ids = torch::randint(3, 64, {2, 10}, torch::kLong);
+        torch::NoGradGuard noGrad;
+        QVERIFY(torch::equal(copy->forward(ids), model->forward(ids)));
+        auto mine = model->named_parameters();
+        int shared = 0, copied = 0;
+        for (const auto &p : copy->named_parameters()) {
+            const bool same = p.value().data_ptr() == mine[p.key()].data_ptr();
+            const bool adapter = p.key().find("lora_") != std::string::npos;
+            QVERIFY2(same != adapter, p.key().c_str());
+            shared += same;
+            copied += !same;
+        }
+        QVERIFY(shared > 0 && copied == int(tb::loraParameters(model).size()));
     }
 };
 
