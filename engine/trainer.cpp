@@ -300,8 +300,10 @@ void checkMemory(RunState &s)
 {
     const MemoryPlan plan = memoryPlan(s);
     s.memory = estimateTrainingMemory(plan);
+    // Data parallel: the ranks on this machine share what is available now.
+    const int local = s.dist ? s.dist->env().localWorldSize : 1;
     const long long limit = s.config.memoryLimitMb > 0 ? s.config.memoryLimitMb * 1024LL * 1024LL
-                                                       : availableMemoryBytes() + s.runtimeBytes;
+                                                       : availableMemoryBytes() / local + s.runtimeBytes;
     logLine(s, "memory estimate " + s.memory.describe() + "; " + mib(limit) + " available");
     requireMemoryFits(plan, limit);
 }

@@ -84,7 +84,7 @@ QString config(const QString &name, int batch, int steps, double timeoutS = 30)
                         {"grad_accumulation", 2},
                         {"max_steps", steps},
                         {"warmup_steps", 3},
-                        {"eval_every", 10},
+                        {"eval_every", 8},
                         {"eval_batches", 2},
                         {"learning_rate", 3e-3},
                         {"threads", 1},
@@ -186,7 +186,7 @@ QList<pid_t> childrenOf(pid_t parent)
     return children;
 }
 
-const int kSteps = 40;
+const int kSteps = 24;
 
 } // namespace
 
