@@ -193,6 +193,9 @@ ZH = {
     'Labels: %1.': '标签：%1。',
     'line %1: %2': '第 %1 行：%2',
     'training': '训练',
+    'Chat with this run': '与当前训练对话',
+    'Talk to the weights as they are now, while the run goes on; nothing is saved first': '在训练继续进行的同时，与此刻的权重对话；无需先保存',
+    'Chatting with the run in progress, as it was at step %1.': '正在与进行中的训练对话（第 %1 步时的权重）。',
 }
 
 def main():

@@ -164,7 +164,7 @@
       <translation>第 %1 行：%2</translation>
     </message>
     <message>
-      <location line="+39" />
+      <location line="+40" />
       <source>training</source>
       <translation>训练</translation>
     </message>
@@ -202,7 +202,12 @@
       <translation>数据</translation>
     </message>
     <message>
-      <location line="+20" />
+      <location line="+15" />
+      <source>Chatting with the run in progress, as it was at step %1.</source>
+      <translation>正在与进行中的训练对话（第 %1 步时的权重）。</translation>
+    </message>
+    <message>
+      <location line="+16" />
       <source>Loading %1</source>
       <translation>正在加载 %1</translation>
     </message>
@@ -314,7 +319,7 @@
       <translation>输入消息。Ctrl+Enter 发送，Esc 停止。</translation>
     </message>
     <message>
-      <location line="+5" />
+      <location line="+6" />
       <source>Send</source>
       <translation>发送</translation>
     </message>
@@ -390,7 +395,7 @@
   <context>
     <name>ModelWorker</name>
     <message>
-      <location filename="../ui/model_worker.cpp" line="+48" />
+      <location filename="../ui/model_worker.cpp" line="+50" />
       <location line="+26" />
       <source>none</source>
       <translation>无</translation>
@@ -459,7 +464,7 @@
   <context>
     <name>TrainPage</name>
     <message>
-      <location filename="../ui/train_page.cpp" line="+39" />
+      <location filename="../ui/train_page.cpp" line="+40" />
       <source>Data</source>
       <translation>数据</translation>
     </message>
@@ -480,12 +485,12 @@
     </message>
     <message>
       <location line="+1" />
-      <location line="+217" />
+      <location line="+223" />
       <source>Evaluation</source>
       <translation>评估</translation>
     </message>
     <message>
-      <location line="-210" />
+      <location line="-216" />
       <source>Training file: chat JSONL, ShareGPT, Alpaca, .txt, or CSV/TSV/JSONL with text and label columns</source>
       <translation>训练文件：对话 JSONL、ShareGPT、Alpaca、.txt，或带文本列和标签列的 CSV/TSV/JSONL</translation>
     </message>
@@ -796,13 +801,13 @@
     </message>
     <message>
       <location line="+1" />
-      <location line="+178" />
-      <location line="+20" />
+      <location line="+184" />
+      <location line="+42" />
       <source>Pause</source>
       <translation>暂停</translation>
     </message>
     <message>
-      <location line="-197" />
+      <location line="-225" />
       <source>Stop</source>
       <translation>停止</translation>
     </message>
@@ -817,12 +822,22 @@
       <translation>在下一步结束时停止，并保存可用于继续训练的检查点</translation>
     </message>
     <message>
+      <location line="+4" />
+      <source>Chat with this run</source>
+      <translation>与当前训练对话</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Talk to the weights as they are now, while the run goes on; nothing is saved first</source>
+      <translation>在训练继续进行的同时，与此刻的权重对话；无需先保存</translation>
+    </message>
+    <message>
       <location line="+13" />
       <source>Preset</source>
       <translation>预设</translation>
     </message>
     <message>
-      <location line="+16" />
+      <location line="+17" />
       <source>Loss</source>
       <translation>损失</translation>
     </message>
@@ -897,7 +912,7 @@
       <translation>将在下一步结束时停止…</translation>
     </message>
     <message>
-      <location line="+20" />
+      <location line="+43" />
       <source>ETA %1:%2</source>
       <translation>预计剩余 %1:%2</translation>
     </message>
@@ -950,7 +965,7 @@
   <context>
     <name>TrainWorker</name>
     <message>
-      <location filename="../ui/train_worker.cpp" line="+49" />
+      <location filename="../ui/train_worker.cpp" line="+59" />
       <source>checkpoint %1</source>
       <translation>检查点 %1</translation>
     </message>

@@ -47,6 +47,17 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_tabs->setCurrentIndex(1);
     setCentralWidget(m_tabs);
     setAcceptDrops(true);
+    // Chat with the run in progress: the snapshot goes to the chat's worker.
+    qRegisterMetaType<SnapshotPtr>();
+    connect(m_train, &TrainPage::snapshotReady, m_worker, &ModelWorker::useSnapshot, Qt::QueuedConnection);
+    connect(m_worker, &ModelWorker::snapshotInUse, this, [this](qint64 step) {
+        m_haveChatModel = true;
+        m_send->setEnabled(!m_busy);
+        m_transcript->clear();
+        statusBar()->showMessage(tr("Chatting with the run in progress, as it was at step %1.").arg(step));
+        m_tabs->setCurrentWidget(m_chatPage);
+        Q_EMIT chatSnapshotInUse(step);
+    }, Qt::QueuedConnection);
     // The data chosen on the Data page is what the Train page trains on.
     connect(m_data, &DataPage::dataChosen, this,
             [this](const QString &path, const QString &format, const QString &validationFile, double ratio, qint64 seed) {
@@ -197,6 +208,7 @@ QWidget *MainWindow::buildChatPage()
     layout->addWidget(m_input);
     auto *row = new QHBoxLayout;
     m_status = new QLabel;
+    m_status->setObjectName(QStringLiteral("chatStatus"));
     m_send = new QPushButton(tr("Send"));
     m_send->setEnabled(false);
     m_stop = new QPushButton(tr("Stop"));

@@ -47,6 +47,7 @@ Q_SIGNALS:
     void modelLoaded();
     void modelLoadFailed(const QString &message);
     void replyDone();
+    void chatSnapshotInUse(qint64 step);
 
 private:
     QWidget *buildModelPage();

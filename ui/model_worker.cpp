@@ -3,6 +3,7 @@
 #include "chat_session.h"
 #include "error.h"
 #include "model_loader.h"
+#include "model_snapshot.h"
 #include "runtime.h"
 #include "tokenizer.h"
 
@@ -12,6 +13,7 @@
 namespace tb {
 struct ModelWorkerState {
     LoadedModel loaded;
+    SnapshotPtr snapshot; // when chatting with a run in progress
     std::unique_ptr<ChatSession> session;
     QString systemPrompt;
     bool threadsConfigured = false;
@@ -119,6 +121,18 @@ void ModelWorker::chat(const QString &userText, const QString &systemPrompt, dou
         std::string message = e.what();
         Q_EMIT replyFailed(QString::fromStdString(message.substr(0, message.find('\n'))));
     }
+}
+
+void ModelWorker::useSnapshot(const SnapshotPtr &snapshot)
+{
+    configureWorkerThread(*d);
+    if (!snapshot)
+        return;
+    d->snapshot = snapshot;
+    d->session = std::make_unique<tb::ChatSession>(tb::LlamaModel(snapshot->model), snapshot->tokenizer,
+                                                   snapshot->chatTemplate);
+    d->systemPrompt.clear();
+    Q_EMIT snapshotInUse(snapshot->step);
 }
 
 void ModelWorker::resetChat()

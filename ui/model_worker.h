@@ -7,8 +7,11 @@
 #include <memory>
 
 namespace tb {
+struct ModelSnapshot;
 struct ModelWorkerState;
 }
+using SnapshotPtr = std::shared_ptr<const tb::ModelSnapshot>;
+Q_DECLARE_METATYPE(SnapshotPtr)
 
 // Owns the loaded model and runs every slow engine call (loading, generation) on its own
 // thread. The GUI talks to it only through queued signals; no engine type crosses over.
@@ -26,6 +29,8 @@ public Q_SLOTS:
     void load(const QString &path, const QString &tokenizerPath, bool bf16);
     void chat(const QString &userText, const QString &systemPrompt, double temperature, int maxNewTokens);
     void resetChat();
+    // Chat with the weights of a run in progress (an immutable copy; the run goes on).
+    void useSnapshot(const SnapshotPtr &snapshot);
 
 Q_SIGNALS:
     void loadProgress(int percent, const QString &tensor);
@@ -34,6 +39,7 @@ Q_SIGNALS:
     void tokenArrived(const QString &text);
     void replyFinished(double tokensPerSecond, const QString &stopReason, int droppedTurns);
     void replyFailed(const QString &message);
+    void snapshotInUse(qint64 step);
 
 private:
     std::unique_ptr<tb::ModelWorkerState> d;

@@ -27,6 +27,7 @@
 #include <QScrollArea>
 #include <QSplitter>
 #include <QTabWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -225,6 +226,9 @@ QWidget *TrainPage::buildOptions()
     connect(m_start, &QPushButton::clicked, this, &TrainPage::start);
     connect(m_pause, &QPushButton::clicked, this, &TrainPage::togglePause);
     connect(m_stop, &QPushButton::clicked, this, &TrainPage::stop);
+    m_chatRun = new QPushButton(tr("Chat with this run"));
+    m_chatRun->setToolTip(tr("Talk to the weights as they are now, while the run goes on; nothing is saved first"));
+    connect(m_chatRun, &QPushButton::clicked, this, &TrainPage::chatWithRun);
     m_formError = new QLabel;
     m_formError->setWordWrap(true);
     m_formError->setStyleSheet(QStringLiteral("color: #b00020"));
@@ -233,6 +237,8 @@ QWidget *TrainPage::buildOptions()
     buttons->addWidget(m_start);
     buttons->addWidget(m_pause);
     buttons->addWidget(m_stop);
+    auto *chatRow = new QHBoxLayout;
+    chatRow->addWidget(m_chatRun);
     auto *presetRow = new QFormLayout;
     presetRow->addRow(tr("Preset"), m_preset);
     auto *panel = new QWidget;
@@ -241,6 +247,7 @@ QWidget *TrainPage::buildOptions()
     layout->addWidget(tabs, 1);
     layout->addWidget(m_formError);
     layout->addLayout(buttons);
+    layout->addLayout(chatRow);
     panel->setMinimumWidth(470);
     return panel;
 }
@@ -410,6 +417,28 @@ void TrainPage::stop()
     appendLog(tr("stopping at the next step boundary…"));
 }
 
+void TrainPage::chatWithRun()
+{
+    if (!m_running)
+        return;
+    m_worker->requestSnapshot();
+    m_chatRun->setEnabled(false);
+    // The trainer publishes at its next step boundary (at once while paused).
+    auto *poll = new QTimer(this);
+    connect(poll, &QTimer::timeout, this, [this, poll] {
+        SnapshotPtr snapshot = m_worker->latestSnapshot();
+        if (snapshot && snapshot != m_lastSnapshot) {
+            poll->deleteLater();
+            m_lastSnapshot = snapshot;
+            m_chatRun->setEnabled(m_running);
+            Q_EMIT snapshotReady(snapshot);
+        } else if (!m_running) {
+            poll->deleteLater();
+        }
+    });
+    poll->start(50);
+}
+
 void TrainPage::setRunning(bool running)
 {
     m_running = running;
@@ -419,6 +448,7 @@ void TrainPage::setRunning(bool running)
     m_pause->setText(tr("Pause"));
     m_stop->setEnabled(running);
     m_preset->setEnabled(!running);
+    m_chatRun->setEnabled(running);
 }
 
 void TrainPage::onStep(qint64 step, qint64 total, double loss, double lr, double gradNorm, double tokensPerSecond,

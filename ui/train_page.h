@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model_worker.h" // SnapshotPtr
+
 #include <QHash>
 #include <QThread>
 #include <QVariantMap>
@@ -38,11 +40,14 @@ public Q_SLOTS:
     bool start(); // false (and the reason shown) when the form is invalid
     void togglePause();
     void stop();
+    void chatWithRun();
 
 Q_SIGNALS:
     void startRequested(const QString &configJson);
     void runFinished(const QString &status, const QString &runDir);
     void runFailed(const QString &message);
+    // A copy of the weights of the run in progress, for the chat.
+    void snapshotReady(const SnapshotPtr &snapshot);
 
 private:
     QWidget *buildOptions();
@@ -67,6 +72,8 @@ private:
     QPushButton *m_start = nullptr;
     QPushButton *m_pause = nullptr;
     QPushButton *m_stop = nullptr;
+    QPushButton *m_chatRun = nullptr;
+    SnapshotPtr m_lastSnapshot;
     QLabel *m_formError = nullptr;
     QProgressBar *m_progress = nullptr;
     QLabel *m_eta = nullptr;

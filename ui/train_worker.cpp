@@ -18,6 +18,16 @@ void TrainWorker::requestStop()
     m_control->stop = true;
 }
 
+void TrainWorker::requestSnapshot()
+{
+    m_control->snapshotRequested = true;
+}
+
+std::shared_ptr<const tb::ModelSnapshot> TrainWorker::latestSnapshot() const
+{
+    return m_control->latestSnapshot();
+}
+
 void TrainWorker::start(const QString &configJson)
 {
     run(false, configJson);

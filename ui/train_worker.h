@@ -7,6 +7,7 @@
 #include <memory>
 
 namespace tb {
+struct ModelSnapshot;
 struct TrainControl;
 }
 
@@ -22,6 +23,10 @@ public:
 
     void setPaused(bool paused);
     void requestStop();
+    // Chat with the run in progress: ask for a copy of the weights at the next step boundary
+    // (at once while paused); latestSnapshot() holds it once the trainer has published it.
+    void requestSnapshot();
+    std::shared_ptr<const tb::ModelSnapshot> latestSnapshot() const;
 
 public Q_SLOTS:
     // configJson: every option, as tb::trainConfigFromJson reads it.

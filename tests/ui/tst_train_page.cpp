@@ -2,11 +2,13 @@
 // engine, the charts fill with every step and evaluation, pause holds the run, stop ends
 // it, and a chart exports its points. Set TB_SCREENSHOT_DIR to also save the page as PNG
 // (TB_LANG=zh_CN for the Chinese UI).
+#include "main_window.h"
 #include "metric_plot.h"
 #include "train_page.h"
 #include "test_support.h"
 
 #include <QLabel>
+#include <QStatusBar>
 #include <QSignalSpy>
 #include <QTranslator>
 #include <QtTest/QtTest>
@@ -134,6 +136,37 @@ private Q_SLOTS:
         QVERIFY(finished.wait(60000));
         QCOMPARE(finished.first().at(0).toString(), QString("stopped"));
         QVERIFY(page.lossPlot()->pointCount(0) < 2000);
+    }
+
+    // The chat talks to the weights of the run in progress while the run goes on.
+    void chatWithTheRunInProgress()
+    {
+        if (smallCorpus().isEmpty()) {
+            TB_REQUIRE_SHARED(missing, "data/tinyshakespeare.txt");
+        }
+        MainWindow window;
+        window.show();
+        TrainPage *page = window.trainPage();
+        configureSmallRun(*page, tbtest::tempDir() + "/chatting", 2000);
+        QSignalSpy inUse(&window, &MainWindow::chatSnapshotInUse);
+        QSignalSpy replied(&window, &MainWindow::replyDone);
+        QSignalSpy finished(page, &TrainPage::runFinished);
+        QVERIFY(page->start());
+        QTRY_VERIFY_WITH_TIMEOUT(page->lossPlot()->pointCount(0) >= 3, 60000);
+        page->chatWithRun();
+        QVERIFY(inUse.wait(30000));
+        const qint64 step = inUse.first().at(0).toLongLong();
+        QVERIFY(step >= 3);
+        Q_EMIT window.chatRequested("ROMEO:", QString(), 0.0, 8);
+        QVERIFY(replied.wait(30000));
+        // A reply was generated (a failure would show its error instead of the speed).
+        const QString status = window.findChild<QLabel *>("chatStatus")->text();
+        QVERIFY2(status.contains("tokens/s") || status.contains(QString::fromUtf8("词元/秒")), qPrintable(status));
+        // The run never stopped: it has moved past the step the chat holds.
+        QTRY_VERIFY_WITH_TIMEOUT(page->lossPlot()->pointCount(0) > step + 2, 30000);
+        QVERIFY(page->isRunning());
+        page->stop();
+        QVERIFY(finished.wait(60000));
     }
 };
 
