@@ -2,6 +2,121 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
   <context>
+    <name>ClassifyPage</name>
+    <message numerus="yes">
+      <location filename="../ui/classify_page.cpp" line="+28" />
+      <source>%1: %n intent(s): %2</source>
+      <translation>
+        <numerusform>%1：%n 个意图：%2</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location line="+15" />
+      <source>a classifier checkpoint, or a run directory (its best checkpoint)</source>
+      <translation>分类器检查点，或训练目录（使用其最佳检查点）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <location line="+25" />
+      <source>Browse…</source>
+      <translation>浏览…</translation>
+    </message>
+    <message>
+      <location line="-23" />
+      <source>Choose a classifier or a run</source>
+      <translation>选择分类器或训练目录</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Load</source>
+      <translation>加载</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>No classifier loaded.</source>
+      <translation>尚未加载分类器。</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Type an utterance, e.g. "where is my parcel?"</source>
+      <translation>输入一句话，例如“我的包裹在哪里？”</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Classify</source>
+      <translation>分类</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Intent</source>
+      <translation>意图</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>Probability</source>
+      <translation>概率</translation>
+    </message>
+    <message>
+      <location line="+7" />
+      <source>a labelled CSV, TSV or JSONL file</source>
+      <translation>带标签的 CSV、TSV 或 JSONL 文件</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>Choose a labelled file</source>
+      <translation>选择带标签的文件</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Labelled data (*.csv *.tsv *.jsonl);;All files (*)</source>
+      <translation>带标签的数据 (*.csv *.tsv *.jsonl);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Classify file</source>
+      <translation>对文件分类</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Rows: the true intent; columns: the predicted one</source>
+      <translation>行：真实意图；列：预测意图</translation>
+    </message>
+    <message>
+      <location line="+13" />
+      <source>One utterance</source>
+      <translation>单句</translation>
+    </message>
+    <message>
+      <location line="+8" />
+      <source>A labelled file</source>
+      <translation>带标签的文件</translation>
+    </message>
+    <message>
+      <location line="+25" />
+      <source>Loading %1…</source>
+      <translation>正在加载 %1…</translation>
+    </message>
+    <message>
+      <location line="+17" />
+      <source>Classifying %1…</source>
+      <translation>正在对 %1 分类…</translation>
+    </message>
+    <message>
+      <location line="+45" />
+      <source>accuracy %1, macro-F1 %2</source>
+      <translation>准确率 %1，宏平均 F1 %2</translation>
+    </message>
+  </context>
+  <context>
+    <name>ClassifyWorker</name>
+    <message>
+      <location filename="../ui/classify_worker.cpp" line="+49" />
+      <location line="+23" />
+      <source>Load a classifier first.</source>
+      <translation>请先加载分类器。</translation>
+    </message>
+  </context>
+  <context>
     <name>DataPage</name>
     <message>
       <location filename="../ui/data_page.cpp" line="+66" />
@@ -177,7 +292,7 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../ui/main_window.cpp" line="+29" />
+      <location filename="../ui/main_window.cpp" line="+30" />
       <source>Tunebench</source>
       <translation>Tunebench</translation>
     </message>
@@ -202,7 +317,12 @@
       <translation>数据</translation>
     </message>
     <message>
-      <location line="+15" />
+      <location line="+6" />
+      <source>Classify</source>
+      <translation>分类</translation>
+    </message>
+    <message>
+      <location line="+11" />
       <source>Chatting with the run in progress, as it was at step %1.</source>
       <translation>正在与进行中的训练对话（第 %1 步时的权重）。</translation>
     </message>

@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "classify_page.h"
 #include "data_page.h"
 #include "model_worker.h"
 #include "train_page.h"
@@ -44,6 +45,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_tabs->addTab(m_train, tr("Train"));
     m_chatPage = buildChatPage();
     m_tabs->addTab(m_chatPage, tr("Chat"));
+    m_classify = new ClassifyPage;
+    m_tabs->addTab(m_classify, tr("Classify"));
     m_tabs->setCurrentIndex(1);
     setCentralWidget(m_tabs);
     setAcceptDrops(true);

@@ -3,6 +3,7 @@
 #include <QMainWindow>
 #include <QThread>
 
+class ClassifyPage;
 class DataPage;
 class ModelWorker;
 class QTabWidget;
@@ -31,6 +32,7 @@ public:
     bool isBusy() const { return m_busy; }
     TrainPage *trainPage() const { return m_train; }
     DataPage *dataPage() const { return m_data; }
+    ClassifyPage *classifyPage() const { return m_classify; }
     // Shows the Data page with `path` loading (as a dropped file does).
     void openData(const QString &path);
 
@@ -59,6 +61,7 @@ private:
     QThread m_thread;
     TrainPage *m_train = nullptr;
     DataPage *m_data = nullptr;
+    ClassifyPage *m_classify = nullptr;
     QTabWidget *m_tabs = nullptr;
     QWidget *m_chatPage = nullptr;
     ModelWorker *m_worker = nullptr; // lives on m_thread

@@ -18,23 +18,6 @@ void writeFile(const QString &path, const QByteArray &content)
     f.write(content);
 }
 
-// Three intents with distinct wording, generated from templates; `offset` picks other
-// fillers so the validation rows are not copies of training rows.
-QByteArray intents(int perIntent, int offset)
-{
-    const QStringList items = {"shoes", "jacket", "lamp", "phone", "book", "desk", "chair", "watch", "bag", "scarf"};
-    const QStringList names = {"Anna", "Ben", "Chen", "Dara", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun"};
-    QByteArray csv = "text,label\n";
-    for (int i = 0; i < perIntent; ++i) {
-        const QString item = items[(i + offset) % items.size()], name = names[(i * 3 + offset) % names.size()];
-        const int n = 1000 + 37 * i + offset;
-        csv += QString("where is my order %1,order_status\n").arg(n).toUtf8();
-        csv += QString("I want a refund for the %1,refund\n").arg(item).toUtf8();
-        csv += QString("\"hello, this is %1\",greeting\n").arg(name).toUtf8();
-    }
-    return csv;
-}
-
 QList<QJsonObject> events(const QString &jsonLines, const QString &kind)
 {
     QList<QJsonObject> out;
@@ -58,8 +41,8 @@ private Q_SLOTS:
     {
         const QString dir = tbtest::tempDir() + "/intents";
         QDir().mkpath(dir);
-        writeFile(dir + "/train.csv", intents(40, 0));
-        writeFile(dir + "/val.csv", intents(8, 5));
+        writeFile(dir + "/train.csv", tbtest::intentsCsv(40, 0));
+        writeFile(dir + "/val.csv", tbtest::intentsCsv(8, 5));
         writeFile(dir + "/run.json", R"({"data": "train.csv", "validation_data": "val.csv", "tokenizer_type": "char",
             "vocab_size": 100, "preset": "nano", "context_length": 64, "batch_size": 12, "max_steps": 60,
             "learning_rate": 0.003, "warmup_steps": 5, "eval_every": 20, "threads": 2})");

@@ -1,7 +1,9 @@
 #include "test_support.h"
 
+#include <QByteArray>
 #include <QDir>
 #include <QFileInfo>
+#include <QStringList>
 #include <QTemporaryDir>
 
 namespace tbtest {
@@ -43,6 +45,21 @@ QString sourceDir()
 {
     const QByteArray env = qgetenv("TUNEBENCH_SOURCE_DIR");
     return env.isEmpty() ? QStringLiteral(".") : QString::fromLocal8Bit(env);
+}
+
+QByteArray intentsCsv(int perIntent, int offset)
+{
+    const QStringList items = {"shoes", "jacket", "lamp", "phone", "book", "desk", "chair", "watch", "bag", "scarf"};
+    const QStringList names = {"Anna", "Ben", "Chen", "Dara", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun"};
+    QByteArray csv = "text,label\n";
+    for (int i = 0; i < perIntent; ++i) {
+        const QString item = items[(i + offset) % items.size()], name = names[(i * 3 + offset) % names.size()];
+        const int n = 1000 + 37 * i + offset;
+        csv += QString("where is my order %1,order_status\n").arg(n).toUtf8();
+        csv += QString("I want a refund for the %1,refund\n").arg(item).toUtf8();
+        csv += QString("\"hello, this is %1\",greeting\n").arg(name).toUtf8();
+    }
+    return csv;
 }
 
 } // namespace tbtest

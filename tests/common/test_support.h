@@ -29,6 +29,10 @@ QString tempDir();
 QString buildDir();
 QString sourceDir();
 
+// A small labelled intent set (text,label CSV): three intents with distinct wording from
+// templates. `offset` picks other fillers, so rows for validation are not training copies.
+QByteArray intentsCsv(int perIntent, int offset);
+
 } // namespace tbtest
 
 #define TB_REGISTER_TEST(Class, stem)                                                              \
