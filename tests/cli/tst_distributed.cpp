@@ -321,6 +321,39 @@ private Q_SLOTS:
         QVERIFY2(waited < qint64(timeoutS * 1000) + 20000, qPrintable(QStringLiteral("took %1 ms").arg(waited)));
     }
 
+    // torchrun's variables are checked before anything runs; a missing rank makes rank 0
+    // fail at the rendezvous within dist_timeout_s instead of waiting forever.
+    void badLaunchesFail_data()
+    {
+        QTest::addColumn<QStringList>("variables");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no rank") << QStringList{"WORLD_SIZE=2"} << "RANK is not set";
+        QTest::newRow("rank too high") << QStringList{"WORLD_SIZE=2", "RANK=2"} << "is not below WORLD_SIZE=2";
+        QTest::newRow("not a number") << QStringList{"WORLD_SIZE=two"} << "WORLD_SIZE=\"two\" is not a whole number";
+        QTest::newRow("rank 1 never starts") << QStringList{"WORLD_SIZE=2", "RANK=0", "MASTER_ADDR=127.0.0.1"}
+                                             << "distributed training: rank 0 of 2";
+    }
+
+    void badLaunchesFail()
+    {
+        QFETCH(QStringList, variables);
+        QFETCH(QString, message);
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const QString &v : variables)
+            env.insert(v.section('=', 0, 0), v.section('=', 1));
+        env.insert("MASTER_PORT", QString::number(freePort()));
+        p.setProcessEnvironment(env);
+        QElapsedTimer timer;
+        timer.start();
+        p.start(cliPath(), {"train", config("bad", 4, 10, 2.0)});
+        QVERIFY(p.waitForFinished(60000));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(err.contains(message), qPrintable(err));
+        QVERIFY2(timer.elapsed() < 30000, qPrintable(QStringLiteral("took %1 ms").arg(timer.elapsed())));
+    }
+
     // train --nproc: when one of its ranks dies, the launcher stops the other and fails with a
     // message naming the rank.
     void launcherFailsWhenARankFails()
