@@ -292,7 +292,7 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../ui/main_window.cpp" line="+30" />
+      <location filename="../ui/main_window.cpp" line="+31" />
       <source>Tunebench</source>
       <translation>Tunebench</translation>
     </message>
@@ -322,7 +322,12 @@
       <translation>分类</translation>
     </message>
     <message>
-      <location line="+11" />
+      <location line="+2" />
+      <source>Runs</source>
+      <translation>训练记录</translation>
+    </message>
+    <message>
+      <location line="+17" />
       <source>Chatting with the run in progress, as it was at step %1.</source>
       <translation>正在与进行中的训练对话（第 %1 步时的权重）。</translation>
     </message>
@@ -502,7 +507,7 @@
       <translation>显示全部数据点（缩放或平移之后）</translation>
     </message>
     <message>
-      <location line="+127" />
+      <location line="+135" />
       <source>Export %1</source>
       <translation>导出 %1</translation>
     </message>
@@ -582,9 +587,174 @@
     </message>
   </context>
   <context>
+    <name>RunsPage</name>
+    <message>
+      <location filename="../ui/runs_page.cpp" line="+47" />
+      <source>Exported to %1</source>
+      <translation>已导出到 %1</translation>
+    </message>
+    <message>
+      <location line="+8" />
+      <source>Browse…</source>
+      <translation>浏览…</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Folder of runs</source>
+      <translation>训练记录所在文件夹</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Run</source>
+      <translation>训练</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>Steps</source>
+      <translation>步数</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>Final metrics</source>
+      <translation>最终指标</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>Best</source>
+      <translation>最佳</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>Started</source>
+      <translation>开始时间</translation>
+    </message>
+    <message>
+      <location line="+9" />
+      <source>validation loss</source>
+      <translation>验证损失</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>training loss</source>
+      <translation>训练损失</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Selected runs</source>
+      <translation>所选训练</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>Resume</source>
+      <translation>继续</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Continue the selected run from its last checkpoint</source>
+      <translation>从最后一个检查点继续所选训练</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <source>Open folder</source>
+      <translation>打开文件夹</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <source>Delete…</source>
+      <translation>删除…</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <source>Export to HF…</source>
+      <translation>导出为 HF…</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Export to GGUF…</source>
+      <translation>导出为 GGUF…</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>The best (else last) checkpoint, LoRA merged, as a Hugging Face folder</source>
+      <translation>将最佳（否则为最后一个）检查点合并 LoRA 后导出为 Hugging Face 文件夹</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>The best (else last) checkpoint, LoRA merged, as a GGUF file for llama.cpp, Ollama, LM Studio</source>
+      <translation>将最佳（否则为最后一个）检查点合并 LoRA 后导出为 GGUF 文件，供 llama.cpp、Ollama、LM Studio 使用</translation>
+    </message>
+    <message>
+      <location line="+5" />
+      <source>Export to a folder</source>
+      <translation>导出到文件夹</translation>
+    </message>
+    <message>
+      <location line="+8" />
+      <source>Export to a GGUF file</source>
+      <translation>导出为 GGUF 文件</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>GGUF (*.gguf)</source>
+      <translation>GGUF (*.gguf)</translation>
+    </message>
+    <message>
+      <location line="+8" />
+      <source>Runs in</source>
+      <translation>训练记录位置</translation>
+    </message>
+    <message>
+      <location line="+8" />
+      <source>Curve</source>
+      <translation>曲线</translation>
+    </message>
+    <message>
+      <location line="+40" />
+      <source>running or interrupted</source>
+      <translation>进行中或已中断</translation>
+    </message>
+    <message>
+      <location line="+14" />
+      <source>%1 %2 at step %3</source>
+      <translation>%1 %2（第 %3 步）</translation>
+    </message>
+    <message numerus="yes">
+      <location line="+8" />
+      <source>%n run(s)</source>
+      <translation>
+        <numerusform>%n 次训练</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location line="+57" />
+      <source>Delete run</source>
+      <translation>删除训练</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Delete the run %1 with all its checkpoints? This cannot be undone.</source>
+      <translation>删除训练 %1 及其全部检查点？此操作无法撤销。</translation>
+    </message>
+    <message>
+      <location line="+10" />
+      <source>Exporting %1…</source>
+      <translation>正在导出 %1…</translation>
+    </message>
+  </context>
+  <context>
     <name>TrainPage</name>
     <message>
-      <location filename="../ui/train_page.cpp" line="+40" />
+      <location filename="../ui/train_page.cpp" line="+41" />
       <source>Data</source>
       <translation>数据</translation>
     </message>
@@ -605,12 +775,12 @@
     </message>
     <message>
       <location line="+1" />
-      <location line="+223" />
+      <location line="+224" />
       <source>Evaluation</source>
       <translation>评估</translation>
     </message>
     <message>
-      <location line="-216" />
+      <location line="-217" />
       <source>Training file: chat JSONL, ShareGPT, Alpaca, .txt, or CSV/TSV/JSONL with text and label columns</source>
       <translation>训练文件：对话 JSONL、ShareGPT、Alpaca、.txt，或带文本列和标签列的 CSV/TSV/JSONL</translation>
     </message>
@@ -870,7 +1040,7 @@
       <translation>配置、日志、指标和检查点的保存位置；留空则为 runs/&lt;日期-时间&gt;</translation>
     </message>
     <message>
-      <location line="+52" />
+      <location line="+53" />
       <source>Quick LoRA</source>
       <translation>快速 LoRA</translation>
     </message>
@@ -921,13 +1091,13 @@
     </message>
     <message>
       <location line="+1" />
-      <location line="+184" />
+      <location line="+199" />
       <location line="+42" />
       <source>Pause</source>
       <translation>暂停</translation>
     </message>
     <message>
-      <location line="-225" />
+      <location line="-240" />
       <source>Stop</source>
       <translation>停止</translation>
     </message>
@@ -1012,7 +1182,12 @@
       <translation>%1：“%2”不是数字</translation>
     </message>
     <message>
-      <location line="+43" />
+      <location line="+46" />
+      <source>resuming %1</source>
+      <translation>正在继续 %1</translation>
+    </message>
+    <message>
+      <location line="+12" />
       <source>Resume</source>
       <translation>继续</translation>
     </message>
@@ -1057,22 +1232,22 @@
       <translation>（最终）</translation>
     </message>
     <message>
-      <location line="+6" />
+      <location filename="../ui/run_status.h" line="+10" />
       <source>finished</source>
       <translation>已完成</translation>
     </message>
     <message>
-      <location line="+1" />
+      <location line="+2" />
       <source>stopped</source>
       <translation>已停止</translation>
     </message>
     <message>
-      <location line="+1" />
+      <location line="+2" />
       <source>stopped early</source>
       <translation>已提前停止</translation>
     </message>
     <message>
-      <location line="+2" />
+      <location filename="../ui/train_page.cpp" line="+7" />
       <source>run %1: %2; peak memory %3 MB (estimate %4 MB)</source>
       <translation>训练%1：%2；内存峰值 %3 MB（估算 %4 MB）</translation>
     </message>

@@ -2,6 +2,7 @@
 
 #include "classify_page.h"
 #include "data_page.h"
+#include "runs_page.h"
 #include "model_worker.h"
 #include "train_page.h"
 
@@ -47,6 +48,14 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_tabs->addTab(m_chatPage, tr("Chat"));
     m_classify = new ClassifyPage;
     m_tabs->addTab(m_classify, tr("Classify"));
+    m_runs = new RunsPage;
+    m_tabs->addTab(m_runs, tr("Runs"));
+    connect(m_runs, &RunsPage::resumeRequested, this, [this](const QString &dir) {
+        if (m_train->resumeRun(dir))
+            m_tabs->setCurrentWidget(m_train);
+    });
+    // A finished run appears in the list at once.
+    connect(m_train, &TrainPage::runFinished, m_runs, &RunsPage::refresh);
     m_tabs->setCurrentIndex(1);
     setCentralWidget(m_tabs);
     setAcceptDrops(true);

@@ -5,6 +5,7 @@
 
 class ClassifyPage;
 class DataPage;
+class RunsPage;
 class ModelWorker;
 class QTabWidget;
 class TrainPage;
@@ -33,6 +34,7 @@ public:
     TrainPage *trainPage() const { return m_train; }
     DataPage *dataPage() const { return m_data; }
     ClassifyPage *classifyPage() const { return m_classify; }
+    RunsPage *runsPage() const { return m_runs; }
     // Shows the Data page with `path` loading (as a dropped file does).
     void openData(const QString &path);
 
@@ -62,6 +64,7 @@ private:
     TrainPage *m_train = nullptr;
     DataPage *m_data = nullptr;
     ClassifyPage *m_classify = nullptr;
+    RunsPage *m_runs = nullptr;
     QTabWidget *m_tabs = nullptr;
     QWidget *m_chatPage = nullptr;
     ModelWorker *m_worker = nullptr; // lives on m_thread

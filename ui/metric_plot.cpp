@@ -108,6 +108,14 @@ void MetricPlot::clear()
     m_plot->replot();
 }
 
+void MetricPlot::removeAllSeries()
+{
+    m_plot->clearGraphs();
+    m_graphs.clear();
+    m_plot->legend->setVisible(m_legendAlways);
+    m_plot->replot();
+}
+
 int MetricPlot::pointCount(int series) const
 {
     return series >= 0 && series < m_graphs.size() ? m_graphs[series]->data()->size() : 0;

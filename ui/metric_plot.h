@@ -21,6 +21,7 @@ public:
     int addSeries(const QString &name, const QColor &color, bool points = false, bool dashed = false);
     void addPoint(int series, double step, double value);
     void clear();
+    void removeAllSeries();
     int pointCount(int series) const;
     double lastValue(int series) const;
 

@@ -1,6 +1,7 @@
 #include "train_page.h"
 
 #include "metric_plot.h"
+#include "run_status.h"
 #include "train_worker.h"
 
 #include "error.h"
@@ -127,6 +128,7 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(this, &TrainPage::startRequested, m_worker, &TrainWorker::start, Qt::QueuedConnection);
+    connect(this, &TrainPage::resumeRequested, m_worker, &TrainWorker::resume, Qt::QueuedConnection);
     connect(m_worker, &TrainWorker::stepReported, this, &TrainPage::onStep, Qt::QueuedConnection);
     connect(m_worker, &TrainWorker::evalReported, this, &TrainPage::onEval, Qt::QueuedConnection);
     connect(m_worker, &TrainWorker::logLine, this, &TrainPage::appendLog, Qt::QueuedConnection);
@@ -397,6 +399,21 @@ bool TrainPage::start()
     return true;
 }
 
+bool TrainPage::resumeRun(const QString &runDir)
+{
+    if (m_running)
+        return false;
+    for (MetricPlot *p : {m_loss, m_lr, m_gradNorm, m_speed, m_eval})
+        p->clear();
+    m_smoothed = m_smoothWeight = 0.0;
+    m_log->clear();
+    m_formError->clear();
+    appendLog(tr("resuming %1").arg(runDir));
+    setRunning(true);
+    Q_EMIT resumeRequested(runDir);
+    return true;
+}
+
 void TrainPage::togglePause()
 {
     if (!m_running)
@@ -494,10 +511,7 @@ void TrainPage::onEval(qint64 step, const QVariantMap &metrics, bool final, bool
 void TrainPage::onFinished(const QString &status, const QString &runDir, double peakRssMb, double estimateMb)
 {
     setRunning(false);
-    const QString what = status == QLatin1String("finished") ? tr("finished")
-        : status == QLatin1String("stopped")                   ? tr("stopped")
-        : status == QLatin1String("early_stopped")             ? tr("stopped early")
-                                                               : status;
+    const QString what = runStatusText(status);
     appendLog(tr("run %1: %2; peak memory %3 MB (estimate %4 MB)")
                   .arg(what, runDir)
                   .arg(peakRssMb, 0, 'f', 0)

@@ -41,9 +41,12 @@ public Q_SLOTS:
     void togglePause();
     void stop();
     void chatWithRun();
+    // Continues the run in `runDir` from its last checkpoint.
+    bool resumeRun(const QString &runDir);
 
 Q_SIGNALS:
     void startRequested(const QString &configJson);
+    void resumeRequested(const QString &runDir);
     void runFinished(const QString &status, const QString &runDir);
     void runFailed(const QString &message);
     // A copy of the weights of the run in progress, for the chat.

@@ -126,9 +126,15 @@ private Q_SLOTS:
         QVERIFY(page.start());
         QTRY_VERIFY_WITH_TIMEOUT(page.lossPlot()->pointCount(0) >= 3, 60000);
         page.togglePause();
-        QTest::qWait(300); // a step already running ends; no further step starts
-        const int held = page.lossPlot()->pointCount(0);
-        QTest::qWait(600);
+        // The step (or evaluation) already running ends; then the count holds still.
+        int held = -1;
+        QTRY_VERIFY_WITH_TIMEOUT([&] {
+            const int before = page.lossPlot()->pointCount(0);
+            QTest::qWait(400);
+            held = page.lossPlot()->pointCount(0);
+            return held == before;
+        }(), 30000);
+        QTest::qWait(800);
         QCOMPARE(page.lossPlot()->pointCount(0), held);
         page.togglePause();
         QTRY_VERIFY_WITH_TIMEOUT(page.lossPlot()->pointCount(0) > held, 30000);

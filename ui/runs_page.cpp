@@ -1,0 +1,265 @@
+#include "runs_page.h"
+
+#include "metric_plot.h"
+#include "run_status.h"
+#include "runs_worker.h"
+
+#include <QComboBox>
+#include <QDesktopServices>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace {
+
+QJsonObject readJson(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+enum Column { Name, Status, Steps, Final, Best, Started, Columns };
+
+} // namespace
+
+RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
+{
+    m_worker = new RunsWorker;
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(this, &RunsPage::exportRequested, m_worker, &RunsWorker::exportRun, Qt::QueuedConnection);
+    connect(m_worker, &RunsWorker::exported, this,
+            [this](const QString &output, const QString &error) {
+                m_status->setText(error.isEmpty() ? tr("Exported to %1").arg(output)
+                                                  : QStringLiteral("<span style='color:#b00020'>%1</span>").arg(error.toHtmlEscaped()));
+                Q_EMIT exportFinished(output, error);
+            },
+            Qt::QueuedConnection);
+    m_thread.start();
+
+    m_root = new QLineEdit(QDir("runs").absolutePath());
+    auto *browse = new QPushButton(tr("Browse…"));
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder of runs"), m_root->text());
+        if (!dir.isEmpty())
+            setRoot(dir);
+    });
+    auto *refreshButton = new QPushButton(tr("Refresh"));
+    connect(refreshButton, &QPushButton::clicked, this, &RunsPage::refresh);
+
+    m_table = new QTableWidget(0, Columns);
+    m_table->setHorizontalHeaderLabels({tr("Run"), tr("Status"), tr("Steps"), tr("Final metrics"), tr("Best"), tr("Started")});
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->verticalHeader()->setVisible(false);
+    connect(m_table, &QTableWidget::itemSelectionChanged, this, &RunsPage::drawCurves);
+
+    m_metric = new QComboBox;
+    m_metric->addItem(tr("validation loss"), QStringLiteral("val_loss"));
+    m_metric->addItem(tr("training loss"), QStringLiteral("loss"));
+    for (const char *m : {"val_token_acc", "macro_f1", "accuracy", "check_pass_rate", "tokens_per_s"})
+        m_metric->addItem(QString::fromLatin1(m), QString::fromLatin1(m));
+    connect(m_metric, &QComboBox::activated, this, &RunsPage::drawCurves);
+    m_plot = new MetricPlot(tr("Selected runs"));
+    m_plot->setLegendAlways(true);
+
+    auto *resume = new QPushButton(tr("Resume"));
+    resume->setToolTip(tr("Continue the selected run from its last checkpoint"));
+    connect(resume, &QPushButton::clicked, this, [this] {
+        const auto rows = selectedRows();
+        if (!rows.isEmpty())
+            Q_EMIT resumeRequested(runDir(rows.first()));
+    });
+    auto *open = new QPushButton(tr("Open folder"));
+    connect(open, &QPushButton::clicked, this, [this] {
+        const auto rows = selectedRows();
+        if (!rows.isEmpty())
+            QDesktopServices::openUrl(QUrl::fromLocalFile(runDir(rows.first())));
+    });
+    auto *remove = new QPushButton(tr("Delete…"));
+    connect(remove, &QPushButton::clicked, this, [this] {
+        const auto rows = selectedRows();
+        if (!rows.isEmpty())
+            deleteRun(rows.first());
+    });
+    auto *exportHf = new QPushButton(tr("Export to HF…"));
+    auto *exportGguf = new QPushButton(tr("Export to GGUF…"));
+    exportHf->setToolTip(tr("The best (else last) checkpoint, LoRA merged, as a Hugging Face folder"));
+    exportGguf->setToolTip(tr("The best (else last) checkpoint, LoRA merged, as a GGUF file for llama.cpp, Ollama, LM Studio"));
+    connect(exportHf, &QPushButton::clicked, this, [this] {
+        const auto rows = selectedRows();
+        if (rows.isEmpty())
+            return;
+        const QString out = QFileDialog::getExistingDirectory(this, tr("Export to a folder"));
+        if (!out.isEmpty())
+            exportRun(rows.first(), out, QStringLiteral("hf"));
+    });
+    connect(exportGguf, &QPushButton::clicked, this, [this] {
+        const auto rows = selectedRows();
+        if (rows.isEmpty())
+            return;
+        const QString out = QFileDialog::getSaveFileName(this, tr("Export to a GGUF file"), QString(), tr("GGUF (*.gguf)"));
+        if (!out.isEmpty())
+            exportRun(rows.first(), out, QStringLiteral("gguf"));
+    });
+    m_status = new QLabel;
+    m_status->setWordWrap(true);
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Runs in")));
+    top->addWidget(m_root, 1);
+    top->addWidget(browse);
+    top->addWidget(refreshButton);
+    auto *actions = new QHBoxLayout;
+    for (QPushButton *b : {resume, open, remove, exportHf, exportGguf})
+        actions->addWidget(b);
+    actions->addStretch(1);
+    actions->addWidget(new QLabel(tr("Curve")));
+    actions->addWidget(m_metric);
+    auto *split = new QSplitter(Qt::Vertical);
+    split->addWidget(m_table);
+    split->addWidget(m_plot);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(split, 1);
+    layout->addLayout(actions);
+    layout->addWidget(m_status);
+}
+
+RunsPage::~RunsPage()
+{
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void RunsPage::setRoot(const QString &folder)
+{
+    m_root->setText(folder);
+    refresh();
+}
+
+void RunsPage::refresh()
+{
+    m_table->setRowCount(0);
+    QDir root(m_root->text());
+    const auto entries = root.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Time);
+    for (const QFileInfo &entry : entries) {
+        const QString dir = entry.absoluteFilePath();
+        if (!QFile::exists(dir + "/config.json"))
+            continue;
+        const QJsonObject summary = readJson(dir + "/run.json");
+        const int row = m_table->rowCount();
+        m_table->insertRow(row);
+        auto *name = new QTableWidgetItem(entry.fileName());
+        name->setData(Qt::UserRole, dir);
+        m_table->setItem(row, Name, name);
+        // No run.json: still training, or interrupted before its end (resume it).
+        m_table->setItem(row, Status, new QTableWidgetItem(summary.isEmpty() ? tr("running or interrupted")
+                                                                              : runStatusText(summary.value("status").toString())));
+        m_table->setItem(row, Steps, new QTableWidgetItem(summary.isEmpty() ? QString()
+                                                              : QStringLiteral("%1 / %2")
+                                                                    .arg(summary.value("steps").toInteger())
+                                                                    .arg(summary.value("total_steps").toInteger())));
+        QStringList finals;
+        const QJsonObject metrics = summary.value("final_metrics").toObject();
+        for (const QString &key : {QStringLiteral("val_loss"), QStringLiteral("macro_f1"), QStringLiteral("accuracy"),
+                                   QStringLiteral("check_pass_rate")})
+            if (metrics.contains(key))
+                finals << QStringLiteral("%1 %2").arg(key).arg(metrics.value(key).toDouble(), 0, 'g', 4);
+        m_table->setItem(row, Final, new QTableWidgetItem(finals.join(QStringLiteral(", "))));
+        m_table->setItem(row, Best, new QTableWidgetItem(summary.contains("best_step")
+                                                             ? tr("%1 %2 at step %3")
+                                                                   .arg(summary.value("early_stopping_metric").toString())
+                                                                   .arg(summary.value("best_value").toDouble(), 0, 'g', 4)
+                                                                   .arg(summary.value("best_step").toInteger())
+                                                             : QString()));
+        m_table->setItem(row, Started,
+                         new QTableWidgetItem(QFileInfo(dir + "/config.json").lastModified().toString("yyyy-MM-dd HH:mm")));
+    }
+    m_status->setText(tr("%n run(s)", nullptr, m_table->rowCount()));
+}
+
+int RunsPage::runCount() const
+{
+    return m_table->rowCount();
+}
+
+QString RunsPage::runDir(int row) const
+{
+    return m_table->item(row, Name)->data(Qt::UserRole).toString();
+}
+
+QList<int> RunsPage::selectedRows() const
+{
+    QList<int> rows;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+        rows << index.row();
+    std::sort(rows.begin(), rows.end());
+    return rows;
+}
+
+void RunsPage::selectRuns(const QList<int> &rows)
+{
+    m_table->clearSelection();
+    for (int row : rows)
+        m_table->selectionModel()->select(m_table->model()->index(row, 0),
+                                          QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    drawCurves();
+}
+
+// One series per selected run: the chosen metric from its metrics.jsonl.
+void RunsPage::drawCurves()
+{
+    const QString metric = m_metric->currentData().toString();
+    m_plot->removeAllSeries();
+    static const QList<QColor> colors = {QColor(20, 70, 170), QColor(220, 90, 30), QColor(30, 130, 60),
+                                         QColor(140, 60, 140), QColor(120, 80, 20), QColor(90, 90, 90)};
+    int index = 0;
+    for (int row : selectedRows()) {
+        const int series = m_plot->addSeries(m_table->item(row, Name)->text(), colors[index++ % colors.size()],
+                                             metric != QLatin1String("loss") && metric != QLatin1String("tokens_per_s"));
+        QFile f(runDir(row) + "/metrics.jsonl");
+        if (!f.open(QIODevice::ReadOnly))
+            continue;
+        while (!f.atEnd()) {
+            const QJsonObject o = QJsonDocument::fromJson(f.readLine()).object();
+            if (o.contains(metric) && !o.value("final").toBool())
+                m_plot->addPoint(series, o.value("step").toDouble(), o.value(metric).toDouble());
+        }
+    }
+}
+
+bool RunsPage::deleteRun(int row, bool confirm)
+{
+    const QString dir = runDir(row);
+    if (confirm
+        && QMessageBox::question(this, tr("Delete run"),
+                                 tr("Delete the run %1 with all its checkpoints? This cannot be undone.").arg(dir))
+               != QMessageBox::Yes)
+        return false;
+    const bool ok = QDir(dir).removeRecursively();
+    refresh();
+    return ok;
+}
+
+void RunsPage::exportRun(int row, const QString &output, const QString &format)
+{
+    m_status->setText(tr("Exporting %1…").arg(runDir(row)));
+    Q_EMIT exportRequested(runDir(row), output, format);
+}
