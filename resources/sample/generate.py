@@ -34,14 +34,19 @@ PRODUCTS_EN = (
     ["linen duvet cover", "ceramic teapot", "wireless earbuds", "desk lamp", "wool scarf", "yoga mat",
      "bamboo cutting board", "phone case", "rain jacket", "canvas backpack", "coffee grinder",
      "throw pillow", "running shoes", "bluetooth speaker", "water bottle", "scented candle",
-     "bath towel set", "reading glasses", "plant pot", "denim jacket"],
+     "bath towel set", "reading glasses", "plant pot", "denim jacket", "floor rug", "glass vase",
+     "knife set", "picture frame", "cotton T-shirt", "leather wallet", "tea towel", "ceiling fan",
+     "bed sheet set", "hand cream", "umbrella", "shower curtain", "salad bowl", "garden chair",
+     "silk pillowcase", "alarm clock", "wine glasses", "travel mug", "doormat", "storage basket"],
     ["wool blanket", "electric kettle", "hiking boots", "laptop sleeve", "cast-iron pan", "sun hat",
      "table runner", "wall clock"],
 )
 PRODUCTS_ZH = (
     ["亚麻被套", "陶瓷茶壶", "无线耳机", "台灯", "羊毛围巾", "瑜伽垫", "竹砧板", "手机壳", "雨衣",
      "帆布双肩包", "磨豆机", "抱枕", "跑鞋", "蓝牙音箱", "保温杯", "香薰蜡烛", "浴巾套装", "老花镜",
-     "花盆", "牛仔外套"],
+     "花盆", "牛仔外套", "地毯", "玻璃花瓶", "刀具套装", "相框", "纯棉T恤", "皮钱包", "茶巾", "吊扇",
+     "床单四件套", "护手霜", "雨伞", "浴帘", "沙拉碗", "户外椅", "真丝枕套", "闹钟", "红酒杯", "随行杯",
+     "门垫", "收纳筐"],
     ["羊毛毯", "电热水壶", "登山靴", "电脑内胆包", "铸铁锅", "遮阳帽", "桌旗", "挂钟"],
 )
 CITIES_EN = (
@@ -97,7 +102,19 @@ def date_zh(rng):
 # ---------------------------------------------------------------------------------------------
 UTTERANCES = {
     "order_status": {
-        "en": (["Where is my order?",
+        "en": (["Is there any news on my {product}?",
+                "Can you look up where my order is?",
+                "What's the status of the {product} I bought?",
+                "Can you see where my {product} is?",
+                "I need an update on my order please.",
+                "My order still shows processing, is it coming?",
+                "The {product} I ordered is late.",
+                "When is my order going to arrive? I ordered on {date}.",
+                "Where's my package? I ordered a {product}.",
+                "My delivery hasn't come yet.",
+                "Any news about my order?",
+                "Tracking hasn't updated for my {product}.",
+                "Where is my order?",
                 "Hi, I ordered a {product} on {date} and it still hasn't arrived.",
                 "Can you tell me the status of my order?",
                 "My package hasn't arrived yet, can you check?",
@@ -113,7 +130,18 @@ UTTERANCES = {
                 "Any news on the {product} I bought?",
                 "Could you look up my shipment please?",
                 "The tracking page shows nothing for my {product}, what's going on?"]),
-        "zh": (["我的订单到哪了？",
+        "zh": (["我那个单子到哪了？",
+                "买的{product}一直没送到，怎么回事？",
+                "订单现在是什么状态？",
+                "{product}发出来了吗？",
+                "帮我看看订单到哪一步了",
+                "订单状态一直是处理中，是怎么回事？",
+                "我订的{product}晚了好几天了",
+                "{date}下的单，现在到哪了？",
+                "我的货到哪里了？",
+                "物流进度能查吗？",
+                "{product}一直没送到",
+                "我的订单到哪了？",
                 "我{date}买的{product}怎么还没到？",
                 "帮我查一下订单状态",
                 "我的包裹还没收到，能帮忙查查吗？",
@@ -129,7 +157,15 @@ UTTERANCES = {
                 "我的单子现在是什么情况？"]),
     },
     "shipping_time": {
-        "en": (["How long does shipping to {city} take?",
+        "en": (["How long would it take to ship a {product} to {city}?",
+                "What is the delivery time for express?",
+                "How many business days is standard shipping?",
+                "Can you deliver by next week to {city}?",
+                "Usually how long until an order arrives?",
+                "What's the delivery time to {city}?",
+                "How quickly will a parcel reach me?",
+                "What are your shipping speeds?",
+                "How long does shipping to {city} take?",
                 "How many days will delivery take?",
                 "When will my order arrive if I order today?",
                 "What are your delivery times?",
@@ -141,9 +177,17 @@ UTTERANCES = {
                 "How soon can you deliver to {city}?"],
                ["What's the usual delivery time to {city}?",
                 "How quickly do parcels reach {city}?",
-                "Roughly how long until a {product} gets to me?",
+                "Roughly how long until the {product} gets to me?",
                 "Tell me about your shipping speeds."]),
-        "zh": (["寄到{city}要多久？",
+        "zh": (["{product}寄到{city}要几天？",
+                "加急几天能到？",
+                "普通快递要几个工作日？",
+                "下周之前能送到{city}吗？",
+                "一般下单后几天到？",
+                "通常需要几天送到？",
+                "配送时效多久？",
+                "下单后多久能到手？",
+                "寄到{city}要多久？",
                 "一般几天能送到？",
                 "今天下单什么时候能到？",
                 "你们的配送时间是多久？",
@@ -159,7 +203,15 @@ UTTERANCES = {
                 "配送时效是怎样的？"]),
     },
     "return_request": {
-        "en": (["I want to return the {product} I bought {when}.",
+        "en": (["Can I exchange or return the {product}?",
+                "The {product} is the wrong colour, how do I send it back?",
+                "I want to return my order.",
+                "What do I do to return the {product}?",
+                "Is the {product} returnable? I got it {when}.",
+                "Can I give back the {product}?",
+                "How do returns work?",
+                "I don't like the {product}, can I send it back?",
+                "I want to return the {product} I bought {when}.",
                 "Can I send back the {product}? I got it {when}.",
                 "How do I return an item?",
                 "The {product} doesn't fit, I'd like to return it.",
@@ -173,7 +225,15 @@ UTTERANCES = {
                 "I don't like the {product} I received {when}. Can it go back?",
                 "How do returns work at your shop?",
                 "I need to hand back a {product} I got {when}."]),
-        "zh": (["我{when}买的{product}想退货",
+        "zh": (["{product}颜色不对，怎么退？",
+                "我要退掉这个订单的货",
+                "{product}怎么申请退货？",
+                "{when}收的{product}还能退吗？",
+                "{product}质量有问题，想退回",
+                "{product}能寄回吗？",
+                "退货怎么操作？",
+                "{product}不喜欢，想退",
+                "我{when}买的{product}想退货",
                 "{product}能退吗？{when}收到的",
                 "怎么退货？",
                 "{product}尺寸不合适，我要退货",
@@ -189,7 +249,15 @@ UTTERANCES = {
                 "这个{product}我不要了，怎么寄回去？"]),
     },
     "refund_status": {
-        "en": (["When will I get my refund?",
+        "en": (["The refund for my {product} still hasn't arrived.",
+                "When will the money for my return be back on my {pay}?",
+                "How long until I see my refund?",
+                "I'm waiting for a refund for the {product}.",
+                "Did you refund my return yet?",
+                "Where is the money for my return?",
+                "Any update on my refund?",
+                "When does the refund land in my account?",
+                "When will I get my refund?",
                 "I returned the {product} {when}, where is my money?",
                 "Has my refund been processed?",
                 "I still haven't received my refund.",
@@ -203,7 +271,15 @@ UTTERANCES = {
                 "Any update on getting my money back?",
                 "How many days until the refund lands?",
                 "My return was delivered, what about the refund?"]),
-        "zh": (["我的退款什么时候到？",
+        "zh": (["{product}的退款还没到账",
+                "退货的钱什么时候退到{pay}？",
+                "退款要等多久才能看到？",
+                "我在等{product}的退款",
+                "我的退货退款了吗？",
+                "钱什么时候退回来？",
+                "退款几天到账？",
+                "退货签收了，退款怎么还没到？",
+                "我的退款什么时候到？",
                 "{product}{when}退回去了，钱呢？",
                 "退款处理了吗？",
                 "我还没收到退款",
@@ -213,13 +289,21 @@ UTTERANCES = {
                 "{product}寄回去了，钱什么时候到账？",
                 "{pay}一直没收到退款",
                 "退款在路上了吗？"],
-               ["退回的{product}钱还没到",
+               ["退回的{product}，退款还没到",
                 "我的钱什么时候能退回来？",
                 "退款到账要几天？",
                 "退货已经签收了，退款呢？"]),
     },
     "payment_failed": {
-        "en": (["My payment failed.",
+        "en": (["I can't complete the payment for the {product}.",
+                "Your site refuses my {pay}.",
+                "The payment page shows an error every time.",
+                "My {pay} is not working on your site.",
+                "Payment declined, what should I do?",
+                "The transaction was unsuccessful.",
+                "My {pay} won't be accepted.",
+                "Checkout keeps rejecting my card.",
+                "My payment failed.",
                 "My {pay} was declined at checkout.",
                 "I can't pay for my order, it keeps failing.",
                 "Why was my payment rejected?",
@@ -232,8 +316,16 @@ UTTERANCES = {
                ["Checkout won't accept my {pay}.",
                 "It says transaction unsuccessful when I pay.",
                 "Paying for the {product} doesn't work, what should I do?",
-                "Why does my {pay} keep bouncing?"]),
-        "zh": (["付款失败了",
+                "Why does my {pay} payment keep failing?"]),
+        "zh": (["{product}的款付不了",
+                "网站不接受我的{pay}",
+                "每次付款页面都报错",
+                "{pay}在你们网站用不了",
+                "付款被拒绝了怎么办？",
+                "提示交易不成功",
+                "{pay}结账不通过",
+                "款付不出去",
+                "付款失败了",
                 "结账时{pay}被拒了",
                 "一直付不了款",
                 "为什么我的支付被拒绝？",
@@ -249,7 +341,18 @@ UTTERANCES = {
                 "为什么{pay}老是付款失败？"]),
     },
     "change_address": {
-        "en": (["I need to change my delivery address.",
+        "en": (["Is it too late to change the address?",
+                "Please redirect the {product} to my work address.",
+                "Can I update where my order goes?",
+                "Please change the shipping address to {city}.",
+                "I need the {product} delivered somewhere else.",
+                "Can you correct the address on my order?",
+                "My address is wrong, I want to update it.",
+                "Can I ship the order to a new address?",
+                "I put my old address on the order.",
+                "Can you redirect my parcel to {city}?",
+                "Can the {product} go to another address?",
+                "I need to change my delivery address.",
                 "Can I update the shipping address on my order?",
                 "I entered the wrong address, can you fix it?",
                 "Please send my {product} to a different address.",
@@ -263,7 +366,17 @@ UTTERANCES = {
                 "I typed my old address by mistake.",
                 "Please redirect my order to {city}.",
                 "Is it too late to update where the package goes?"]),
-        "zh": (["我要修改收货地址",
+        "zh": (["{product}能换个收货地址吗？",
+                "能改一下收货的地方吗？",
+                "请把收货地址改到{city}",
+                "{product}要寄到别的地址",
+                "能帮我更正订单地址吗？",
+                "地址写错了，想改一下",
+                "订单能寄到新地址吗？",
+                "能换个地方收货吗？",
+                "填成旧地址了",
+                "改寄到{city}可以吗？",
+                "我要修改收货地址",
                 "订单的收货地址能改吗？",
                 "地址填错了，能帮我改一下吗？",
                 "{product}请寄到另一个地址",
@@ -279,7 +392,16 @@ UTTERANCES = {
                 "现在改收货地址还来得及吗？"]),
     },
     "cancel_order": {
-        "en": (["I want to cancel my order.",
+        "en": (["I no longer want my order, please cancel it.",
+                "I need to cancel the {product} I ordered.",
+                "Please cancel everything I ordered on {date}.",
+                "Can my order still be cancelled?",
+                "I want to cancel, I found it cheaper elsewhere.",
+                "Stop the order for the {product}, I don't want it.",
+                "Please call off my order.",
+                "I want to withdraw my order.",
+                "Please scrap the order for the {product}.",
+                "I want to cancel my order.",
                 "Please cancel my order for the {product}.",
                 "Can I cancel an order I just placed?",
                 "I ordered by mistake, cancel it please.",
@@ -290,10 +412,18 @@ UTTERANCES = {
                 "I'd like to cancel the order I made today.",
                 "Can you stop my order?"],
                ["Scrap my order for the {product}, please.",
-                "I no longer want what I bought, can you call it off?",
+                "I no longer want this order, can you call it off?",
                 "Please withdraw the order I placed on {date}.",
                 "Help me cancel, I ordered twice."]),
-        "zh": (["我要取消订单",
+        "zh": (["我要取消{product}这一单",
+                "{date}买的全部取消",
+                "订单现在还能取消吗？",
+                "别的地方更便宜，我要取消",
+                "{product}那单不要了，帮我取消",
+                "订单不要了，撤掉吧",
+                "帮我把订单作废",
+                "买重复了，想取消一单",
+                "我要取消订单",
                 "请帮我取消{product}的订单",
                 "刚下的单能取消吗？",
                 "下错单了，帮我取消",
@@ -309,7 +439,15 @@ UTTERANCES = {
                 "订单还能取消吗？我不想买了"]),
     },
     "account_locked": {
-        "en": (["My account is locked.",
+        "en": (["I can't get into my account.",
+                "My account has been locked since {date}.",
+                "Login says my account is disabled.",
+                "I am blocked from signing in.",
+                "How do I unlock my account?",
+                "My account is frozen.",
+                "I can't sign in.",
+                "The site won't let me into my account.",
+                "My account is locked.",
                 "I can't log in to my account.",
                 "I'm locked out of my account.",
                 "It says my account has been suspended.",
@@ -323,7 +461,15 @@ UTTERANCES = {
                 "The website won't let me into my profile.",
                 "My account got frozen, help.",
                 "I'm unable to get into my account since {date}."]),
-        "zh": (["我的账户被锁了",
+        "zh": (["账户进不去了",
+                "从{date}开始账户就被锁了",
+                "登录提示账户已禁用",
+                "我被限制登录了",
+                "账户怎么解锁？",
+                "账户被冻结了",
+                "登录一直失败",
+                "进不去个人中心",
+                "我的账户被锁了",
                 "登录不了账户",
                 "账号被锁定了",
                 "提示我的账户被停用了",
@@ -339,7 +485,15 @@ UTTERANCES = {
                 "从{date}起就登不进账号了"]),
     },
     "product_question": {
-        "en": (["Is the {product} in stock?",
+        "en": (["Is the {product} still available?",
+                "Do you have any {product} in stock?",
+                "How long is the warranty for the {product}?",
+                "When will the {product} ship if I buy it?",
+                "Is the {product} covered if it breaks?",
+                "Have you got any {product} left?",
+                "Will the {product} be repaired if it breaks?",
+                "Are you still selling the {product}?",
+                "Is the {product} in stock?",
                 "Does the {product} come with a warranty?",
                 "How soon can you send the {product}?",
                 "Do you still have the {product}?",
@@ -351,9 +505,17 @@ UTTERANCES = {
                 "Does the {product} have a guarantee?"],
                ["Have you got the {product} at the moment?",
                 "Is there any {product} left?",
-                "What do I get with the {product}, any cover if it breaks?",
-                "Can you still supply the {product}?"]),
-        "zh": (["{product}有货吗？",
+                "What warranty comes with the {product}?",
+                "Do you have the {product} at the moment?"]),
+        "zh": (["{product}还有库存吗？",
+                "{product}有现货吗？",
+                "{product}质保多长时间？",
+                "买{product}的话什么时候发货？",
+                "{product}坏了能保修吗？",
+                "{product}现货有吗？",
+                "{product}还剩多少？",
+                "{product}坏了保修吗？",
+                "{product}有货吗？",
                 "{product}有保修吗？",
                 "{product}多久能发货？",
                 "{product}还有吗？",
@@ -366,23 +528,44 @@ UTTERANCES = {
                ["{product}现货还有吗？",
                 "{product}还剩几件？",
                 "{product}坏了管修吗？",
-                "{product}目前还在卖吗？"]),
+                "{product}目前还有货吗？"]),
     },
     "greeting": {
-        "en": (["Hi", "Hello", "Hi there", "Good morning", "Hey", "Hello, is anyone there?",
+        "en": (["Good day",
+                "Hello, good morning",
+                "Hi, anyone available?",
+                "Good morning, I need some help",
+                "Hello, can you help me?",
+                "Hey, is this customer service?",
+                "Hi", "Hello", "Hi there", "Good morning", "Hey", "Hello, is anyone there?",
                 "Hi, I have a question", "Good evening", "Hey there!", "Hello!"],
-               ["Good afternoon", "Hello there", "Hiya", "Morning!"]),
-        "zh": (["你好", "您好", "在吗", "早上好", "你好，请问有人吗？", "晚上好", "嗨",
+               ["Good afternoon", "Hello there", "Hello, good afternoon", "Morning!"]),
+        "zh": (["上午好",
+                "喂，在吗",
+                "早安",
+                "你好，能帮我一下吗？",
+                "早上好，想问点事",
+                "您好，是客服吗？",
+                "你好，在线吗？",
+                "你好", "您好", "在吗", "早上好", "你好，请问有人吗？", "晚上好", "嗨",
                 "您好，我想咨询一下", "你好呀", "有人在吗？"],
-               ["哈喽", "下午好", "中午好", "喂，你好"]),
+               ["你好啊", "下午好", "中午好", "喂，你好"]),
     },
     "thanks": {
-        "en": (["Thanks!", "Thank you so much.", "Great, thanks for your help.", "Perfect, thank you!",
+        "en": (["Thank you very much!",
+                "Appreciate it.",
+                "Thanks, have a nice day.",
+                "Got it, thank you.",
+                "Thanks!", "Thank you so much.", "Great, thanks for your help.", "Perfect, thank you!",
                 "Cheers.", "OK, thanks.", "That's all, thank you.", "Thanks a lot!", "Awesome, thanks.",
                 "Thank you, bye."],
                ["Much appreciated.", "Thanks, that helps.", "Brilliant, thank you kindly.",
                 "Many thanks!"]),
-        "zh": (["谢谢！", "好的，谢谢", "太感谢了", "明白了，谢谢你", "谢谢，没有别的了", "好的，辛苦了",
+        "zh": (["十分感谢！",
+                "收到，谢谢",
+                "谢谢，祝你愉快",
+                "知道了，谢谢",
+                "谢谢！", "好的，谢谢", "太感谢了", "明白了，谢谢你", "谢谢，没有别的了", "好的，辛苦了",
                 "多谢帮忙", "谢谢啦", "好嘞，谢谢", "感谢！"],
                ["多谢", "辛苦了，谢谢", "非常感谢", "谢了，再见"]),
     },
@@ -531,8 +714,11 @@ R = {
 class Filler:
     """Draws fillers from the training or the held-out pools."""
 
-    def __init__(self, rng, lang, heldout):
+    def __init__(self, rng, lang, heldout, catalogue=False):
+        # catalogue: products from the training pool even when held out (the intent
+        # classifier is tested on new wording about the shop's own catalogue).
         self.rng, self.lang, self.h = rng, lang, 1 if heldout else 0
+        self.catalogue = catalogue
 
     def pick(self, pools):
         return self.rng.choice(pools[self.h])
@@ -540,7 +726,7 @@ class Filler:
     def values(self):
         en = self.lang == "en"
         return {
-            "product": self.pick(PRODUCTS_EN if en else PRODUCTS_ZH),
+            "product": self.rng.choice((PRODUCTS_EN if en else PRODUCTS_ZH)[0 if self.catalogue else self.h]),
             "city": self.pick(CITIES_EN if en else CITIES_ZH),
             "street": self.pick(STREETS_EN if en else STREETS_ZH),
             "num": str(self.rng.randint(2, 199)),
@@ -552,7 +738,10 @@ class Filler:
         }
 
     def utterance(self, intent, v):
-        return self.pick(UTTERANCES[intent][self.lang]).format(**v)
+        text = self.pick(UTTERANCES[intent][self.lang]).format(**v)
+        if intent in ("greeting", "thanks"):
+            return text
+        return decorate(self.rng, self.lang, self.h, text)
 
 
 def dialogue(rng, lang, heldout):
@@ -623,7 +812,7 @@ def dialogue(rng, lang, heldout):
     if user_turns < 2 or (user_turns < 4 and rng.random() < 0.5):
         turns += [("user", f.utterance("thanks", v)), ("assistant", r["thanks"])]
     messages = []
-    if rng.random() < 0.5:
+    if rng.random() < 0.3:
         messages.append({"role": "system", "content": rng.choice(SYSTEM[lang])})
     messages += [{"role": role, "content": text} for role, text in turns]
     return topic, messages
@@ -641,18 +830,64 @@ def dialogues(rng, count, heldout):
     return out
 
 
+# Openers users put before their request, so the classifier learns the request, not the
+# opener. Not used for greetings and thanks.
+PREFIX = {
+    "en": (["", "", "", "Hi, ", "Hello, ", "Excuse me, ", "Quick question: ", "Sorry to bother you, ", "Hi again, "],
+           ["Hey, ", "Good day, "]),
+    "zh": (["", "", "", "你好，", "您好，", "麻烦一下，", "打扰了，", "客服你好，"],
+           ["哈喽，", "亲，"]),
+}
+
+# Sentences that say nothing about the request, before or after it.
+ASIDE = {
+    "en": (["I hope you can help.", "Sorry for the trouble.", "It's a bit urgent.", "It was a gift for my sister.",
+            "I'm a regular customer.", "This is my first time shopping with you.", "I'm writing from my phone."],
+           ["I'd appreciate a quick answer.", "It's for my dad's birthday."]),
+    "zh": (["麻烦你了。", "有点急。", "这是送给妹妹的礼物。", "我是老顾客了。", "第一次在你们家买东西。", "我用手机发的消息。"],
+           ["急着用。", "是给爸爸的生日礼物。"]),
+}
+
+
+def decorate(rng, lang, h, text):
+    """An opener and/or an aside around a request, or the request as written."""
+    x = rng.random()
+    if x < 0.35:
+        return with_prefix(rng.choice(PREFIX[lang][h]), text)
+    if x < 0.5:
+        aside = rng.choice(ASIDE[lang][h])
+        sep = " " if lang == "en" else ""
+        if text[-1] not in ".?!。？！":
+            text += "." if lang == "en" else "。"
+        return aside + sep + text if rng.random() < 0.5 else text + sep + aside
+    return text
+
+
+def with_prefix(prefix, text):
+    if prefix and not re.match(r"I\b|I'", text) and text[:1].isascii():
+        text = text[:1].lower() + text[1:]
+    return prefix + text
+
+
 def intent_rows(rng, per_intent_and_lang, heldout):
     rows, seen = [], set()
+    h = 1 if heldout else 0
     for intent in INTENTS:
         for lang in ("en", "zh"):
-            f = Filler(rng, lang, heldout)
+            f = Filler(rng, lang, heldout, catalogue=True)
             n, tries = 0, 0
-            # Every phrasing at least once, then random ones with new fillers.
-            pool = list(UTTERANCES[intent][lang][1 if heldout else 0])
-            while n < per_intent_and_lang and tries < 1000:
+            # Every phrasing once as written, then random ones with other fillers and openers.
+            pool = list(UTTERANCES[intent][lang][h])
+            while n < per_intent_and_lang and tries < 2000:
                 tries += 1
                 template = pool[n] if n < len(pool) else rng.choice(pool)
                 text = template.format(**f.values())
+                if n >= len(pool):
+                    if intent in ("greeting", "thanks"):
+                        bare = text.rstrip("!.?！。？")
+                        text = rng.choice([text.lower(), bare, bare + ("!" if lang == "en" else "！")])
+                    else:
+                        text = decorate(rng, lang, h, text)
                 if text not in seen:
                     seen.add(text)
                     rows.append((text, intent))
@@ -685,10 +920,10 @@ def checks():
         {"name": "lockout goes to verification (en)",
          "prompt": "I typed the wrong password too many times and now my account is blocked.",
          "must_contain": ["verif"], "must_not_contain": ["your password is"]},
-        {"name": "cancelling needs the order number (en)", "prompt": "I changed my mind, please cancel what I ordered yesterday.",
+        {"name": "cancelling needs the order number (en)", "prompt": "Please cancel the order I placed yesterday, I no longer need it.",
          "must_contain": ["cancel", "order number"]},
         {"name": "address change only before shipping (en)",
-         "prompt": "I just moved house. Can the package be delivered to my new place instead?",
+         "prompt": "I just moved house. Can you send the package to my new address instead?",
          "must_contain": ["not shipped", "order number"]},
         {"name": "return label once the number is given (en)",
          "messages": [{"role": "user", "content": "I want to send back the sun hat I received five days ago."},
@@ -729,9 +964,9 @@ def write_csv(path, rows):
 
 def main():
     rng = random.Random(SEED)
-    train = dialogues(rng, 480, heldout=False)
+    train = dialogues(rng, 800, heldout=False)
     held = dialogues(rng, 90, heldout=True)
-    intents_train = intent_rows(rng, 22, heldout=False)
+    intents_train = intent_rows(rng, 100, heldout=False)
     intents_held = intent_rows(rng, 5, heldout=True)
     check_list = checks()
 
