@@ -658,10 +658,10 @@ TrainResult trainLoop(RunState &s, bool resumed)
             throw Error("training config: early_stopping_metric '" + s.early.metric()
                         + "' is not an evaluation metric; choose one of " + known);
         }
-        if (!final) {
-            e.best = s.early.update(metric->second, s.step);
+        // The final evaluation competes for "best" too: the last weights are often the best.
+        e.best = s.early.update(metric->second, s.step);
+        if (!final)
             stopEarly = s.early.shouldStop();
-        }
         writeMetrics(s, e);
         emit(s, e);
         std::string line = "eval step " + std::to_string(s.step) + ":";
