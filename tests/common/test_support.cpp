@@ -1,6 +1,10 @@
 #include "test_support.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
+#include <QFile>
+#include <QLocale>
+#include <QTranslator>
 #include <QDir>
 #include <QFileInfo>
 #include <QStringList>
@@ -60,6 +64,33 @@ QByteArray intentsCsv(int perIntent, int offset)
         csv += QString("\"hello, this is %1\",greeting\n").arg(name).toUtf8();
     }
     return csv;
+}
+
+QString shakespeareSample(int bytes)
+{
+    const QString source = sharedFile("data/tinyshakespeare.txt");
+    if (source.isEmpty())
+        return {};
+    const QString path = tempDir() + QStringLiteral("/shakespeare-%1.txt").arg(bytes);
+    if (!QFile::exists(path)) {
+        QFile in(source), out(path);
+        if (!in.open(QIODevice::ReadOnly) || !out.open(QIODevice::WriteOnly))
+            return {};
+        out.write(in.read(bytes));
+    }
+    return path;
+}
+
+bool installTranslatorFromEnvironment(QObject *owner)
+{
+    const QString lang = qEnvironmentVariable("TB_LANG");
+    if (lang.isEmpty())
+        return true;
+    auto *translator = new QTranslator(owner);
+    if (!translator->load(QLocale(lang), "tunebench", "_", ":/i18n"))
+        return false;
+    QCoreApplication::installTranslator(translator);
+    return true;
 }
 
 } // namespace tbtest

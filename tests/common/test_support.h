@@ -29,6 +29,14 @@ QString tempDir();
 QString buildDir();
 QString sourceDir();
 
+// The first `bytes` characters of ../shared/data/tinyshakespeare.txt as a file in the test's
+// temporary directory (written once per size); empty when the shared file is missing.
+QString shakespeareSample(int bytes);
+
+// Installs the translator for the language in TB_LANG (e.g. zh_CN), if set, so a test can
+// run (and screenshot) a page in that language. False when the translation is missing.
+bool installTranslatorFromEnvironment(QObject *owner);
+
 // A small labelled intent set (text,label CSV): three intents with distinct wording from
 // templates. `offset` picks other fillers, so rows for validation are not training copies.
 QByteArray intentsCsv(int perIntent, int offset);

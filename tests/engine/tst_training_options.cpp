@@ -27,21 +27,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A small corpus (the start of Tiny Shakespeare) for short real training runs.
 QString corpus()
 {
-    static QString path;
-    if (!path.isEmpty())
-        return path;
-    const QString source = tbtest::sharedFile("data/tinyshakespeare.txt");
-    if (source.isEmpty())
-        return {};
-    QFile in(source);
-    in.open(QIODevice::ReadOnly);
-    path = tbtest::tempDir() + "/corpus.txt";
-    QFile out(path);
-    out.open(QIODevice::WriteOnly);
-    out.write(in.read(40000));
-    return path;
+    return tbtest::shakespeareSample(40000);
 }
 
 tb::TrainConfig smallRun(const QString &runDir)

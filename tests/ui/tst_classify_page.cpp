@@ -8,7 +8,6 @@
 #include <QProgressBar>
 #include <QSignalSpy>
 #include <QTableWidget>
-#include <QTranslator>
 #include <QtTest/QtTest>
 
 class TestClassifyPage : public QObject {
@@ -17,12 +16,7 @@ class TestClassifyPage : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString lang = qEnvironmentVariable("TB_LANG");
-        if (!lang.isEmpty()) {
-            auto *translator = new QTranslator(this);
-            QVERIFY(translator->load(QLocale(lang), "tunebench", "_", ":/i18n"));
-            QCoreApplication::installTranslator(translator);
-        }
+        QVERIFY(tbtest::installTranslatorFromEnvironment(this));
     }
 
     void ranksIntentsAndShowsTheConfusionMatrix()

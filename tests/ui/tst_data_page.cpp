@@ -10,7 +10,6 @@
 #include <QListWidget>
 #include <QMimeData>
 #include <QSignalSpy>
-#include <QTranslator>
 #include <QtTest/QtTest>
 
 namespace {
@@ -28,12 +27,7 @@ class TestDataPage : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString lang = qEnvironmentVariable("TB_LANG");
-        if (!lang.isEmpty()) {
-            auto *translator = new QTranslator(this);
-            QVERIFY(translator->load(QLocale(lang), "tunebench", "_", ":/i18n"));
-            QCoreApplication::installTranslator(translator);
-        }
+        QVERIFY(tbtest::installTranslatorFromEnvironment(this));
     }
 
     void reportProblemsAndLossMask()

@@ -10,25 +10,13 @@
 #include <QLabel>
 #include <QStatusBar>
 #include <QSignalSpy>
-#include <QTranslator>
 #include <QtTest/QtTest>
 
 namespace {
 
 QString smallCorpus()
 {
-    const QString source = tbtest::sharedFile("data/tinyshakespeare.txt");
-    if (source.isEmpty())
-        return {};
-    const QString path = tbtest::tempDir() + "/corpus.txt";
-    if (!QFile::exists(path)) {
-        QFile in(source);
-        in.open(QIODevice::ReadOnly);
-        QFile out(path);
-        out.open(QIODevice::WriteOnly);
-        out.write(in.read(30000));
-    }
-    return path;
+    return tbtest::shakespeareSample(30000);
 }
 
 void configureSmallRun(TrainPage &page, const QString &runDir, int steps)
@@ -55,12 +43,7 @@ class TestTrainPage : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString lang = qEnvironmentVariable("TB_LANG");
-        if (!lang.isEmpty()) {
-            auto *translator = new QTranslator(this);
-            QVERIFY(translator->load(QLocale(lang), "tunebench", "_", ":/i18n"));
-            QCoreApplication::installTranslator(translator);
-        }
+        QVERIFY(tbtest::installTranslatorFromEnvironment(this));
     }
 
     void invalidFormIsRefusedWithTheEnginesMessage()
