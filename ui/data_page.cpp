@@ -1,14 +1,6 @@
 #include "data_page.h"
 
-#define signals Q_SIGNALS
-#define slots Q_SLOTS
-#define emit Q_EMIT
-#define foreach Q_FOREACH
-#include <qcustomplot.h> // uses Qt's keywords, which QT_NO_KEYWORDS turns off elsewhere
-#undef signals
-#undef slots
-#undef emit
-#undef foreach
+#include "qcustomplot_include.h"
 
 #include <QAbstractTableModel>
 #include <QComboBox>

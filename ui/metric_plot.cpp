@@ -1,17 +1,6 @@
 #include "metric_plot.h"
 
-// QCustomPlot's header uses Qt's keyword macros, which this project turns off (QT_NO_KEYWORDS
-// keeps them from clashing with LibTorch); spell them out for that header alone. This file
-// includes no LibTorch header.
-#define signals Q_SIGNALS
-#define slots Q_SLOTS
-#define emit Q_EMIT
-#define foreach Q_FOREACH
-#include <qcustomplot.h>
-#undef signals
-#undef slots
-#undef emit
-#undef foreach
+#include "qcustomplot_include.h"
 
 #include <QCheckBox>
 #include <QFile>
