@@ -3,6 +3,7 @@
 
 The table is the reviewed Simplified Chinese wording; strings missing from it stay
 unfinished and are listed, so a new English string is never silently left untranslated."""
+import json
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -250,14 +251,23 @@ ZH = {
     'resuming %1': '正在继续 %1',
 }
 
+def load_tables():
+    """The table above plus translations/zh_CN/*.json (one file per area, so parallel work on
+    different pages does not collide in this file)."""
+    table = dict(ZH)
+    for extra in sorted(Path(__file__).with_name("zh_CN").glob("*.json")):
+        table.update(json.loads(extra.read_text(encoding="utf-8")))
+    return table
+
 def main():
+    table = load_tables()
     path = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).with_name("tunebench_zh_CN.ts"))
     tree = ET.parse(path)
     missing = []
     for message in tree.iter("message"):
         source = message.findtext("source")
         translation = message.find("translation")
-        text = ZH.get(source)
+        text = table.get(source)
         if text is None:
             missing.append(source)
             continue
