@@ -5,6 +5,7 @@
 #include "file_util.h"
 #include "seeded_shuffle.h"
 #include "tokenizer.h"
+#include "thread_guard.h"
 
 #include <algorithm>
 #include <cmath>
@@ -355,6 +356,7 @@ DatasetFormat detectDatasetFormat(const std::string &path, const DatasetOptions 
 
 Dataset loadDataset(const std::string &path, Tokenizer &tok, const DatasetOptions &options)
 {
+    requireBackgroundThread("tb::loadDataset");
     if (options.contextLength < 2)
         throw Error(path + ": the context length must be at least 2 tokens, found "
                     + std::to_string(options.contextLength));

@@ -1,4 +1,5 @@
 #include "evaluation.h"
+#include "thread_guard.h"
 
 #include <chrono>
 #include <cmath>
@@ -9,6 +10,7 @@ std::map<std::string, double> evaluateLanguageModel(LlamaModel &model, const std
                                                     BatchOptions options, const StepOptions &step,
                                                     int64_t maxBatches)
 {
+    requireBackgroundThread("tb::evaluateLanguageModel");
     const auto t0 = std::chrono::steady_clock::now();
     torch::NoGradGuard noGrad;
     const bool wasTraining = model->is_training();

@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "tokenizer.h"
+#include "thread_guard.h"
 
 #include <algorithm>
 #include <chrono>
@@ -104,6 +105,7 @@ size_t pendingSuffix(const std::string &text, const std::vector<std::string> &st
 GenerationResult generate(LlamaModel &model, const Tokenizer *tokenizer, const std::vector<int64_t> &promptIds,
                           const SamplingOptions &o, const TokenCallback &onToken, const std::atomic<bool> *cancel)
 {
+    requireBackgroundThread("tb::generate");
     if (promptIds.empty())
         throw Error("generate: the prompt is empty; give at least one token");
     const ModelConfig &config = model->config();

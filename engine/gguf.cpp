@@ -8,6 +8,7 @@
 #include "rotary_permute.h"
 #include "stored_tensor.h"
 #include "tokenizer.h"
+#include "thread_guard.h"
 
 #include <c10/util/Half.h>
 
@@ -955,6 +956,7 @@ ImportedModel importGguf(const std::string &path)
 
 void exportGguf(LlamaModel &model, const Tokenizer *tokenizer, const std::string &path, const std::string &dtype)
 {
+    requireBackgroundThread("tb::exportGguf");
     if (dtype != "F32" && dtype != "F16")
         throw Error(path + ": GGUF export dtype '" + dtype + "' is not supported; expected F32 or F16");
     if (hasLora(model)) // GGUF has no place for unmerged adapters

@@ -7,6 +7,7 @@
 #include "model_export.h"
 #include "safetensors.h"
 #include "tokenizer.h"
+#include "thread_guard.h"
 
 #include <nlohmann/json.hpp>
 
@@ -117,6 +118,7 @@ ImportedModel importHfFolder(const std::string &dirPath)
 
 void exportHfFolder(LlamaModel &model, const Tokenizer *tokenizer, const std::string &dirPath, const std::string &dtype)
 {
+    requireBackgroundThread("tb::exportHfFolder");
     static const std::map<std::string, std::string> torchNames = {
         {"F32", "float32"}, {"F16", "float16"}, {"BF16", "bfloat16"}};
     auto torchName = torchNames.find(dtype);

@@ -3,6 +3,7 @@
 #include "error.h"
 #include "file_util.h"
 #include "tokenizer.h"
+#include "thread_guard.h"
 
 #include <cstring>
 #include <fstream>
@@ -102,6 +103,7 @@ LlamaModel buildModel(const ImportedModel &imported, const LoadOptions &options)
 
 ImportedModel importModel(const std::string &path)
 {
+    requireBackgroundThread("tb::importModel");
     switch (detectFormat(path)) {
     case Format::HfFolder: return importHfFolder(path);
     case Format::Gguf: return importGguf(path);
@@ -112,6 +114,7 @@ ImportedModel importModel(const std::string &path)
 
 LoadedModel loadModel(const std::string &path, const LoadOptions &options)
 {
+    requireBackgroundThread("tb::loadModel");
     ImportedModel imported = importModel(path);
     if (!options.tokenizerPath.empty()) {
         imported.tokenizer = Tokenizer::fromFile(options.tokenizerPath);

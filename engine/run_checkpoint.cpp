@@ -4,6 +4,7 @@
 #include "file_util.h"
 #include "lora.h"
 #include "tokenizer.h"
+#include "thread_guard.h"
 
 #include <nlohmann/json.hpp>
 
@@ -41,6 +42,7 @@ std::string resolveCheckpoint(const std::string &path)
 
 LoadedModel loadCheckpoint(const std::string &path, const LoadOptions &options, const std::string &baseOverride)
 {
+    requireBackgroundThread("tb::loadCheckpoint");
     const std::string resolved = resolveCheckpoint(path);
     const fs::path adapterConfig = fs::path(resolved) / "adapter_config.json";
     if (!fs::exists(adapterConfig))

@@ -8,6 +8,7 @@
 #include "safetensors.h"
 #include "text_util.h"
 #include "tokenizer.h"
+#include "thread_guard.h"
 
 #include <nlohmann/json.hpp>
 
@@ -223,6 +224,7 @@ std::vector<int64_t> classificationIds(const Tokenizer &tokenizer, const std::st
 
 std::vector<double> classify(SequenceClassifier &classifier, const Tokenizer &tokenizer, const std::string &text)
 {
+    requireBackgroundThread("tb::classify");
     checkPromptText(text, "classify");
     const std::vector<int64_t> ids = classificationIds(tokenizer, text, classifier->config().maxPositions);
     ModeRestorer mode(*classifier, false);
@@ -236,6 +238,7 @@ std::vector<double> classify(SequenceClassifier &classifier, const Tokenizer &to
 ClassifierEvaluation evaluateClassifier(SequenceClassifier &classifier, const std::vector<Example> &examples,
                                         int64_t batchSize, int64_t padId, const std::atomic<bool> *cancel)
 {
+    requireBackgroundThread("tb::evaluateClassifier");
     const auto start = std::chrono::steady_clock::now();
     const int64_t numLabels = classifier->numLabels();
     ClassifierEvaluation result;
@@ -351,6 +354,7 @@ bool isClassifierFolder(const std::string &path)
 
 LoadedClassifier loadClassifier(const std::string &path, const ClassifierLoadOptions &options)
 {
+    requireBackgroundThread("tb::loadClassifier");
     if (options.computeDtype != torch::kFloat && options.computeDtype != torch::kBFloat16)
         throw Error("compute dtype must be float32 or bfloat16");
     LoadOptions loadOptions;

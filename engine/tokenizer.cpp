@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "protobuf_wire.h"
+#include "thread_guard.h"
 
 #include <sentencepiece_processor.h>
 #include <sentencepiece_trainer.h>
@@ -370,6 +371,7 @@ std::shared_ptr<Tokenizer> Tokenizer::fromVocab(const std::vector<VocabEntry> &v
 
 std::shared_ptr<Tokenizer> Tokenizer::train(const TokenizerTrainOptions &options)
 {
+    requireBackgroundThread("tb::Tokenizer::train");
     const std::string &corpus = options.corpusPath;
     if (!fs::is_regular_file(corpus))
         throw Error(corpus + ": tokenizer training corpus not found");

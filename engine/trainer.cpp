@@ -20,6 +20,7 @@
 #include "sequence_classifier.h"
 #include "tokenizer.h"
 #include "train_step.h"
+#include "thread_guard.h"
 
 #include <nlohmann/json.hpp>
 
@@ -838,6 +839,7 @@ void joinDistributed(RunState &s)
 
 TrainResult runTraining(const TrainConfig &config, const TrainCallback &callback, TrainControl *control)
 {
+    requireBackgroundThread("tb::runTraining");
     config.validate();
     RunState s;
     s.config = config;
@@ -887,6 +889,7 @@ TrainResult runTraining(const TrainConfig &config, const TrainCallback &callback
 TrainResult resumeTraining(const std::string &runDir, const TrainCallback &callback, TrainControl *control,
                            const std::vector<std::string> &overrides)
 {
+    requireBackgroundThread("tb::resumeTraining");
     RunState s;
     s.dir = runDir;
     s.callback = callback;

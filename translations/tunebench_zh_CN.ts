@@ -17,12 +17,12 @@
     </message>
     <message>
       <location line="+1" />
-      <location line="+25" />
+      <location line="+28" />
       <source>Browse…</source>
       <translation>浏览…</translation>
     </message>
     <message>
-      <location line="-23" />
+      <location line="-26" />
       <source>Choose a classifier or a run</source>
       <translation>选择分类器或训练目录</translation>
     </message>
@@ -42,12 +42,17 @@
       <translation>输入一句话，例如“我的包裹在哪里？”</translation>
     </message>
     <message>
+      <location line="+2" />
+      <source>Utterance to classify</source>
+      <translation>要分类的语句</translation>
+    </message>
+    <message>
       <location line="+1" />
       <source>Classify</source>
       <translation>分类</translation>
     </message>
     <message>
-      <location line="+4" />
+      <location line="+5" />
       <source>Intent</source>
       <translation>意图</translation>
     </message>
@@ -119,7 +124,7 @@
   <context>
     <name>DataPage</name>
     <message>
-      <location filename="../ui/data_page.cpp" line="+66" />
+      <location filename="../ui/data_page.cpp" line="+58" />
       <source>Row</source>
       <translation>行</translation>
     </message>
@@ -290,14 +295,57 @@
     </message>
   </context>
   <context>
+    <name>DistributedRun</name>
+    <message>
+      <location filename="../ui/distributed_run.cpp" line="+34" />
+      <source>%1 could not be started: %2</source>
+      <translation>无法启动 %1：%2</translation>
+    </message>
+    <message>
+      <location line="+24" />
+      <source>A run is already in progress.</source>
+      <translation>已有一个训练正在进行。</translation>
+    </message>
+    <message>
+      <location line="+7" />
+      <source>A run with several processes needs its run folder (run_dir).</source>
+      <translation>多进程训练需要指定运行文件夹（run_dir）。</translation>
+    </message>
+    <message>
+      <location line="+9" />
+      <source>tunebench-cli was not found next to this program (%1); it runs the processes.</source>
+      <translation>在本程序旁边找不到 tunebench-cli（%1）；多进程训练需要由它启动。</translation>
+    </message>
+    <message>
+      <location line="+5" />
+      <source>Cannot write the run's config to %1.</source>
+      <translation>无法把本次训练的配置写入 %1。</translation>
+    </message>
+    <message>
+      <location line="+11" />
+      <source>started %1 processes: %2 train %3 --nproc %1</source>
+      <translation>已启动 %1 个进程：%2 train %3 --nproc %1</translation>
+    </message>
+    <message>
+      <location line="+55" />
+      <source>the %1 processes ended with an error (exit code %2): %3</source>
+      <translation>%1 个进程出错退出（退出码 %2）：%3</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>no output</source>
+      <translation>没有输出</translation>
+    </message>
+  </context>
+  <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../ui/main_window.cpp" line="+31" />
+      <location filename="../ui/main_window.cpp" line="+43" />
       <source>Tunebench</source>
       <translation>Tunebench</translation>
     </message>
     <message>
-      <location line="+14" />
+      <location line="+16" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
@@ -312,7 +360,12 @@
       <translation>训练</translation>
     </message>
     <message>
-      <location line="-2" />
+      <location line="-5" />
+      <source>Project</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <location line="+3" />
       <source>Data</source>
       <translation>数据</translation>
     </message>
@@ -327,7 +380,12 @@
       <translation>训练记录</translation>
     </message>
     <message>
-      <location line="+17" />
+      <location line="+18" />
+      <source>The classifier is ready on the Classify page (macro-F1 %1).</source>
+      <translation>分类器已就绪，可在“分类”页使用（宏平均 F1 %1）。</translation>
+    </message>
+    <message>
+      <location line="+28" />
       <source>Chatting with the run in progress, as it was at step %1.</source>
       <translation>正在与进行中的训练对话（第 %1 步时的权重）。</translation>
     </message>
@@ -364,7 +422,7 @@
       <translation>打开模型：Hugging Face 文件夹、GGUF 文件或 llama2.c 检查点。</translation>
     </message>
     <message>
-      <location line="+16" />
+      <location line="+17" />
       <source>Import Hugging Face folder…</source>
       <translation>导入 Hugging Face 文件夹…</translation>
     </message>
@@ -439,7 +497,7 @@
       <translation>最大生成词元数</translation>
     </message>
     <message>
-      <location line="+8" />
+      <location line="+9" />
       <source>Type a message. Ctrl+Enter sends, Esc stops.</source>
       <translation>输入消息。Ctrl+Enter 发送，Esc 停止。</translation>
     </message>
@@ -449,7 +507,7 @@
       <translation>发送</translation>
     </message>
     <message>
-      <location line="+2" />
+      <location line="+3" />
       <source>Stop</source>
       <translation>停止</translation>
     </message>
@@ -459,7 +517,27 @@
       <translation>新对话</translation>
     </message>
     <message>
-      <location line="+77" />
+      <location line="+45" />
+      <source>%1 — Tunebench</source>
+      <translation>%1 — Tunebench</translation>
+    </message>
+    <message>
+      <location line="+14" />
+      <source>Opened the project %1.</source>
+      <translation>已打开项目 %1。</translation>
+    </message>
+    <message>
+      <location line="+24" />
+      <source>The sample project could not be opened.</source>
+      <translation>无法打开示例项目。</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <source>A run is in progress; stop it before starting another.</source>
+      <translation>已有训练正在进行；请先停止它再开始新的训练。</translation>
+    </message>
+    <message>
+      <location line="+89" />
       <source>You:</source>
       <translation>你：</translation>
     </message>
@@ -477,7 +555,7 @@
   <context>
     <name>MetricPlot</name>
     <message>
-      <location filename="../ui/metric_plot.cpp" line="+36" />
+      <location filename="../ui/metric_plot.cpp" line="+25" />
       <source>step</source>
       <translation>步数</translation>
     </message>
@@ -520,7 +598,7 @@
   <context>
     <name>ModelWorker</name>
     <message>
-      <location filename="../ui/model_worker.cpp" line="+50" />
+      <location filename="../ui/model_worker.cpp" line="+51" />
       <location line="+26" />
       <source>none</source>
       <translation>无</translation>
@@ -584,6 +662,151 @@
       <location line="+12" />
       <source>Load a model with a tokenizer first.</source>
       <translation>请先加载带分词器的模型。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Project</name>
+    <message>
+      <location filename="../ui/project.cpp" line="+46" />
+      <source>%1: cannot open the project file (%2)</source>
+      <translation>%1：无法打开项目文件（%2）</translation>
+    </message>
+    <message>
+      <location line="+5" />
+      <source>%1: not valid JSON at byte %2 (%3)</source>
+      <translation>%1：第 %2 字节处不是有效的 JSON（%3）</translation>
+    </message>
+    <message>
+      <location line="+5" />
+      <source>%1: expected a JSON object</source>
+      <translation>%1：应为一个 JSON 对象</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>%1: not a Tunebench project ("format" must be "tunebench-project")</source>
+      <translation>%1：不是 Tunebench 项目（"format" 必须为 "tunebench-project"）</translation>
+    </message>
+    <message>
+      <location line="+5" />
+      <source>%1: project version %2 is not supported (this Tunebench reads version 1)</source>
+      <translation>%1：不支持项目版本 %2（此版本的 Tunebench 读取版本 1）</translation>
+    </message>
+    <message>
+      <location line="+15" />
+      <source>%1: every entry of "configs" needs a "file"</source>
+      <translation>%1："configs" 中的每一项都需要 "file"</translation>
+    </message>
+    <message>
+      <location line="+23" />
+      <location line="+58" />
+      <source>%1: cannot create the folder</source>
+      <translation>%1：无法创建文件夹</translation>
+    </message>
+    <message>
+      <location line="-55" />
+      <source>%1: cannot write the project file (%2)</source>
+      <translation>%1：无法写入项目文件（%2）</translation>
+    </message>
+    <message>
+      <location line="+48" />
+      <source>The bundled sample project was not found next to the program (share/tunebench/sample).</source>
+      <translation>在程序旁边找不到自带的示例项目（share/tunebench/sample）。</translation>
+    </message>
+    <message>
+      <location line="+14" />
+      <source>%1: cannot copy the sample here</source>
+      <translation>%1：无法把示例复制到这里</translation>
+    </message>
+  </context>
+  <context>
+    <name>ProjectPage</name>
+    <message>
+      <location filename="../ui/project_page.cpp" line="+18" />
+      <source>Chat model from scratch</source>
+      <translation>从零训练对话模型</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Intent classifier from scratch</source>
+      <translation>从零训练意图分类器</translation>
+    </message>
+    <message>
+      <location line="+19" />
+      <source>No project open</source>
+      <translation>未打开项目</translation>
+    </message>
+    <message>
+      <location line="+11" />
+      <source>Open project…</source>
+      <translation>打开项目…</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>New project…</source>
+      <translation>新建项目…</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Open folder</source>
+      <translation>打开文件夹</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <location line="+30" />
+      <source>Open project</source>
+      <translation>打开项目</translation>
+    </message>
+    <message>
+      <location line="-29" />
+      <source>New project</source>
+      <translation>新建项目</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Open the project folder</source>
+      <translation>打开项目文件夹</translation>
+    </message>
+    <message>
+      <location line="+7" />
+      <location line="+55" />
+      <source>Train</source>
+      <translation>训练</translation>
+    </message>
+    <message>
+      <location line="-50" />
+      <source>Datasets (double-click to open)</source>
+      <translation>数据集（双击打开）</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>Datasets of the project</source>
+      <translation>项目的数据集</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <location line="+3" />
+      <source>Recent projects</source>
+      <translation>最近的项目</translation>
+    </message>
+    <message>
+      <location line="+9" />
+      <source>Tunebench projects (tunebench.json)</source>
+      <translation>Tunebench 项目 (tunebench.json)</translation>
+    </message>
+    <message>
+      <location line="+5" />
+      <source>Folder for the new project</source>
+      <translation>新项目所在的文件夹</translation>
+    </message>
+    <message>
+      <location line="+30" />
+      <source>Train %1</source>
+      <translation>训练%1</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Load %1 into the Train page and start it</source>
+      <translation>把 %1 载入“训练”页并开始训练</translation>
     </message>
   </context>
   <context>
@@ -754,7 +977,7 @@
   <context>
     <name>TrainPage</name>
     <message>
-      <location filename="../ui/train_page.cpp" line="+41" />
+      <location filename="../ui/train_page.cpp" line="+44" />
       <source>Data</source>
       <translation>数据</translation>
     </message>
@@ -775,12 +998,12 @@
     </message>
     <message>
       <location line="+1" />
-      <location line="+224" />
+      <location line="+240" />
       <source>Evaluation</source>
       <translation>评估</translation>
     </message>
     <message>
-      <location line="-217" />
+      <location line="-233" />
       <source>Training file: chat JSONL, ShareGPT, Alpaca, .txt, or CSV/TSV/JSONL with text and label columns</source>
       <translation>训练文件：对话 JSONL、ShareGPT、Alpaca、.txt，或带文本列和标签列的 CSV/TSV/JSONL</translation>
     </message>
@@ -1040,7 +1263,7 @@
       <translation>配置、日志、指标和检查点的保存位置；留空则为 runs/&lt;日期-时间&gt;</translation>
     </message>
     <message>
-      <location line="+53" />
+      <location line="+60" />
       <source>Quick LoRA</source>
       <translation>快速 LoRA</translation>
     </message>
@@ -1091,13 +1314,13 @@
     </message>
     <message>
       <location line="+1" />
-      <location line="+199" />
-      <location line="+42" />
+      <location line="+268" />
+      <location line="+50" />
       <source>Pause</source>
       <translation>暂停</translation>
     </message>
     <message>
-      <location line="-240" />
+      <location line="-317" />
       <source>Stop</source>
       <translation>停止</translation>
     </message>
@@ -1117,12 +1340,23 @@
       <translation>与当前训练对话</translation>
     </message>
     <message>
-      <location line="+1" />
+      <location line="+2" />
       <source>Talk to the weights as they are now, while the run goes on; nothing is saved first</source>
       <translation>在训练继续进行的同时，与此刻的权重对话；无需先保存</translation>
     </message>
     <message>
-      <location line="+13" />
+      <location line="+9" />
+      <location line="+4" />
+      <source>Processes</source>
+      <translation>进程数</translation>
+    </message>
+    <message>
+      <location line="-3" />
+      <source>Data-parallel training with this many processes on this machine (c10d over Gloo), shown here as one run. 1 trains inside Tunebench, with Pause and live chat.</source>
+      <translation>在本机用这么多个进程做数据并行训练（c10d + Gloo），在这里显示为一次训练。设为 1 则在 Tunebench 内部训练，可以暂停，也可以与训练中的模型对话。</translation>
+    </message>
+    <message>
+      <location line="+11" />
       <source>Preset</source>
       <translation>预设</translation>
     </message>
@@ -1177,17 +1411,17 @@
       <translation>词元/秒</translation>
     </message>
     <message>
-      <location line="+94" />
+      <location line="+137" />
       <source>%1: "%2" is not a number</source>
       <translation>%1：“%2”不是数字</translation>
     </message>
     <message>
-      <location line="+46" />
+      <location line="+62" />
       <source>resuming %1</source>
       <translation>正在继续 %1</translation>
     </message>
     <message>
-      <location line="+12" />
+      <location line="+13" />
       <source>Resume</source>
       <translation>继续</translation>
     </message>
@@ -1202,12 +1436,12 @@
       <translation>已继续</translation>
     </message>
     <message>
-      <location line="+10" />
+      <location line="+12" />
       <source>stopping at the next step boundary…</source>
       <translation>将在下一步结束时停止…</translation>
     </message>
     <message>
-      <location line="+43" />
+      <location line="+50" />
       <source>ETA %1:%2</source>
       <translation>预计剩余 %1:%2</translation>
     </message>
@@ -1247,7 +1481,7 @@
       <translation>已提前停止</translation>
     </message>
     <message>
-      <location filename="../ui/train_page.cpp" line="+7" />
+      <location filename="../ui/train_page.cpp" line="+8" />
       <source>run %1: %2; peak memory %3 MB (estimate %4 MB)</source>
       <translation>训练%1：%2；内存峰值 %3 MB（估算 %4 MB）</translation>
     </message>
@@ -1268,7 +1502,7 @@
   <context>
     <name>main</name>
     <message>
-      <location filename="../app/gui/main.cpp" line="+30" />
+      <location filename="../app/gui/main.cpp" line="+31" />
       <source>Fine-tune and chat with Llama-family models</source>
       <translation>微调 Llama 系列模型并与之对话</translation>
     </message>
@@ -1283,9 +1517,9 @@
       <translation>模型打开后将窗口保存为 PNG 图片，然后退出</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>A model to open</source>
-      <translation>要打开的模型</translation>
+      <location line="+4" />
+      <source>A project (folder or tunebench.json) or a model to open</source>
+      <translation>要打开的项目（文件夹或 tunebench.json）或模型</translation>
     </message>
   </context>
 </TS>

@@ -54,7 +54,10 @@ ClassifyPage::ClassifyPage(QWidget *parent) : QWidget(parent)
 
     m_text = new QLineEdit;
     m_text->setPlaceholderText(tr("Type an utterance, e.g. \"where is my parcel?\""));
+    m_text->setObjectName(QStringLiteral("utterance"));
+    m_text->setAccessibleName(tr("Utterance to classify"));
     auto *classify = new QPushButton(tr("Classify"));
+    classify->setObjectName(QStringLiteral("classifyButton"));
     connect(classify, &QPushButton::clicked, this, [this] { classifyText(m_text->text()); });
     connect(m_text, &QLineEdit::returnPressed, this, [this] { classifyText(m_text->text()); });
     m_intents = new QTableWidget(0, 2);

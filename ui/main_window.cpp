@@ -1,12 +1,21 @@
 #include "main_window.h"
 
 #include "classify_page.h"
+#include "project_page.h"
 #include "data_page.h"
 #include "runs_page.h"
 #include "model_worker.h"
 #include "train_page.h"
+#include "thread_guard.h"
 
 #include <QCheckBox>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSettings>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -20,6 +29,7 @@
 #include <QShortcut>
 #include <QSpinBox>
 #include <QStatusBar>
+#include <QDateTime>
 #include <QDragEnterEvent>
 #include <QMimeData>
 #include <QTabWidget>
@@ -28,6 +38,8 @@
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 {
+    // Long engine calls refuse this thread from now on (engine/thread_guard.h).
+    tb::markInteractiveThread();
     setWindowTitle(tr("Tunebench"));
     resize(1000, 700);
 
@@ -39,6 +51,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(this, &MainWindow::resetChatRequested, m_worker, &ModelWorker::resetChat, Qt::QueuedConnection);
 
     m_tabs = new QTabWidget;
+    m_projectPage = new ProjectPage;
+    m_tabs->addTab(m_projectPage, tr("Project"));
     m_data = new DataPage;
     m_train = new TrainPage;
     m_tabs->addTab(m_data, tr("Data"));
@@ -56,8 +70,37 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     });
     // A finished run appears in the list at once.
     connect(m_train, &TrainPage::runFinished, m_runs, &RunsPage::refresh);
-    m_tabs->setCurrentIndex(1);
+    // "Chat with this run" once the run has ended: its saved weights (best, else last).
+    connect(m_train, &TrainPage::finishedRunChatRequested, this, [this](const QString &runDir) { openModel(runDir); });
+    // A finished intent classifier is ready on the Classify page without another step.
+    connect(m_train, &TrainPage::runFinished, this, [this](const QString &status, const QString &runDir) {
+        QFile summary(QDir(runDir).filePath(QStringLiteral("run.json")));
+        if (status == QLatin1String("failed") || !summary.open(QIODevice::ReadOnly))
+            return;
+        const QJsonObject metrics =
+            QJsonDocument::fromJson(summary.readAll()).object().value(QStringLiteral("final_metrics")).toObject();
+        if (metrics.contains(QStringLiteral("macro_f1"))) {
+            m_classify->loadClassifier(runDir);
+            statusBar()->showMessage(tr("The classifier is ready on the Classify page (macro-F1 %1).")
+                                         .arg(metrics.value(QStringLiteral("macro_f1")).toDouble(), 0, 'f', 3));
+        }
+    });
+    m_tabs->setCurrentWidget(m_projectPage);
     setCentralWidget(m_tabs);
+    m_projectPage->showRecent(recentProjects());
+    connect(m_projectPage, &ProjectPage::openRequested, this, &MainWindow::openProject);
+    connect(m_projectPage, &ProjectPage::trainRequested, this, &MainWindow::trainConfig);
+    connect(m_projectPage, &ProjectPage::datasetRequested, this, &MainWindow::openData);
+    connect(m_projectPage, &ProjectPage::newRequested, this, [this](const QString &dir) {
+        Project created;
+        created.dir = dir;
+        created.name = QFileInfo(dir).fileName();
+        QString error;
+        if (QFileInfo::exists(created.filePath()) || saveProject(created, &error))
+            openProject(dir);
+        else
+            statusBar()->showMessage(error);
+    });
     setAcceptDrops(true);
     // Chat with the run in progress: the snapshot goes to the chat's worker.
     qRegisterMetaType<SnapshotPtr>();
@@ -130,6 +173,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 
 MainWindow::~MainWindow()
 {
+    saveSession();
     // Shut down in order: stop flag, quit, wait; the worker is deleted on its own thread.
     m_worker->requestStop();
     m_thread.quit();
@@ -215,6 +259,7 @@ QWidget *MainWindow::buildChatPage()
     m_transcript->setObjectName(QStringLiteral("transcript"));
     layout->addWidget(m_transcript, 1);
     m_input = new QPlainTextEdit;
+    m_input->setObjectName(QStringLiteral("chatInput"));
     m_input->setPlaceholderText(tr("Type a message. Ctrl+Enter sends, Esc stops."));
     m_input->setMaximumHeight(90);
     layout->addWidget(m_input);
@@ -222,6 +267,7 @@ QWidget *MainWindow::buildChatPage()
     m_status = new QLabel;
     m_status->setObjectName(QStringLiteral("chatStatus"));
     m_send = new QPushButton(tr("Send"));
+    m_send->setObjectName(QStringLiteral("sendButton"));
     m_send->setEnabled(false);
     m_stop = new QPushButton(tr("Stop"));
     m_stop->setEnabled(false);
@@ -257,6 +303,107 @@ void MainWindow::openModel(const QString &path)
     // page fine-tunes.
     m_data->setTokenizer(m_tokenizerPath->text().trimmed().isEmpty() ? path : m_tokenizerPath->text().trimmed());
     m_train->setOption("model", path);
+}
+
+bool MainWindow::openProject(const QString &path)
+{
+    Project opened;
+    QString error;
+    if (!loadProject(path, &opened, &error)) {
+        statusBar()->showMessage(error);
+        return false;
+    }
+    saveSession(); // the project being left keeps its unsaved settings
+    m_project = opened;
+    rememberProject(m_project.dir);
+    setWindowTitle(tr("%1 — Tunebench").arg(m_project.name));
+    m_projectPage->showProject(m_project);
+    m_projectPage->showRecent(recentProjects());
+    m_train->setRunsRoot(m_project.runsDir());
+    m_runs->setRoot(m_project.runsDir());
+    if (!m_project.configs.isEmpty() && !m_train->isRunning()) {
+        QString configError;
+        if (!m_train->loadConfigFile(m_project.absolute(m_project.configs.first().file), &configError))
+            statusBar()->showMessage(configError);
+    }
+    restoreSession();
+    if (!m_project.datasets.isEmpty())
+        m_data->openFile(m_project.absolute(m_project.datasets.first()));
+    m_tabs->setCurrentWidget(m_projectPage);
+    statusBar()->showMessage(tr("Opened the project %1.").arg(m_project.name));
+    Q_EMIT projectOpened(m_project.dir);
+    return true;
+}
+
+void MainWindow::openAtStart(const QString &argument, const QString &sampleTarget)
+{
+    if (!argument.isEmpty()) {
+        const QFileInfo info(argument);
+        const bool isProject = info.fileName() == QLatin1String(kProjectFileName)
+                               || (info.isDir() && QFileInfo::exists(QDir(argument).filePath(QLatin1String(kProjectFileName))));
+        if (isProject)
+            openProject(argument);
+        else
+            openModel(argument);
+        return;
+    }
+    const QStringList recent = recentProjects();
+    if (!recent.isEmpty() && openProject(recent.first()))
+        return;
+    // The first launch: the bundled sample, copied where the user can write runs.
+    QString error;
+    const QString sample = installSampleProject(sampleTarget, &error);
+    if (sample.isEmpty() || !openProject(sample))
+        statusBar()->showMessage(error.isEmpty() ? tr("The sample project could not be opened.") : error);
+}
+
+bool MainWindow::trainConfig(const QString &configPath)
+{
+    if (m_train->isRunning()) {
+        statusBar()->showMessage(tr("A run is in progress; stop it before starting another."));
+        m_tabs->setCurrentWidget(m_train);
+        return false;
+    }
+    QString error;
+    if (!m_train->loadConfigFile(configPath, &error)) {
+        statusBar()->showMessage(error);
+        return false;
+    }
+    // Each click is a new run: <project>/runs/<config>-<date-time>.
+    const QString stem = QFileInfo(configPath).completeBaseName();
+    const QString root = m_project.isOpen() ? m_project.runsDir() : QStringLiteral("runs");
+    m_train->setOption(QStringLiteral("run_dir"),
+                       QDir(root).absoluteFilePath(stem + QDateTime::currentDateTime().toString(QStringLiteral("-yyyyMMdd-HHmmss"))));
+    m_tabs->setCurrentWidget(m_train);
+    return m_train->start();
+}
+
+// Unsaved settings survive a restart: the Train form, per project, and the open tab.
+void MainWindow::saveSession() const
+{
+    if (!m_project.isOpen())
+        return;
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("session/") + QString::fromLatin1(m_project.dir.toUtf8().toHex()));
+    settings.setValue(QStringLiteral("train"), m_train->formValues());
+    settings.setValue(QStringLiteral("tab"), m_tabs->currentIndex());
+    settings.endGroup();
+}
+
+void MainWindow::restoreSession()
+{
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("session/") + QString::fromLatin1(m_project.dir.toUtf8().toHex()));
+    const QVariantMap train = settings.value(QStringLiteral("train")).toMap();
+    settings.endGroup();
+    if (!train.isEmpty() && !m_train->isRunning())
+        m_train->setFormValues(train);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSession();
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::openData(const QString &path)

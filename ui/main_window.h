@@ -1,9 +1,12 @@
 #pragma once
 
+#include "project.h"
+
 #include <QMainWindow>
 #include <QThread>
 
 class ClassifyPage;
+class ProjectPage;
 class DataPage;
 class RunsPage;
 class ModelWorker;
@@ -38,7 +41,21 @@ public:
     // Shows the Data page with `path` loading (as a dropped file does).
     void openData(const QString &path);
 
+    // Opens a project (its folder or tunebench.json): the Project page lists it, the Data
+    // page loads its first dataset, the Train page its first config, the Runs page its
+    // runs. False with the reason in the status bar when it cannot be read.
+    bool openProject(const QString &path);
+    const Project &project() const { return m_project; }
+    ProjectPage *projectPage() const { return m_projectPage; }
+    // What the application opens at start: `argument` (a project, or a model as before);
+    // with none, the most recent project; on the very first launch, the bundled sample,
+    // copied into `sampleTarget`.
+    void openAtStart(const QString &argument, const QString &sampleTarget);
+    // Loads a project config into the Train page and starts it (the Project page's Train).
+    bool trainConfig(const QString &configPath);
+
 protected:
+    void closeEvent(QCloseEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
 
@@ -49,6 +66,7 @@ Q_SIGNALS:
     void chatRequested(const QString &text, const QString &systemPrompt, double temperature, int maxNewTokens);
     void resetChatRequested();
     void modelLoaded();
+    void projectOpened(const QString &dir);
     void modelLoadFailed(const QString &message);
     void replyDone();
     void chatSnapshotInUse(qint64 step);
@@ -59,8 +77,12 @@ private:
     void setBusy(bool busy);
     void send();
     void appendTranscript(const QString &html);
+    void saveSession() const;
+    void restoreSession();
 
     QThread m_thread;
+    Project m_project;
+    ProjectPage *m_projectPage = nullptr;
     TrainPage *m_train = nullptr;
     DataPage *m_data = nullptr;
     ClassifyPage *m_classify = nullptr;

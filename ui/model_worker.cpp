@@ -4,6 +4,7 @@
 #include "error.h"
 #include "model_loader.h"
 #include "model_snapshot.h"
+#include "run_checkpoint.h"
 #include "runtime.h"
 #include "tokenizer.h"
 
@@ -45,7 +46,7 @@ void ModelWorker::load(const QString &path, const QString &tokenizerPath, bool b
             Q_EMIT loadProgress(int(fraction * 100), QString::fromStdString(tensor));
             return !m_stop.load();
         };
-        tb::LoadedModel result = tb::loadModel(path.toStdString(), options);
+        tb::LoadedModel result = tb::loadCheckpoint(path.toStdString(), options);
         const tb::ModelConfig &c = result.model->config();
         QString templateName = tr("none");
         if (result.tokenizer) {

@@ -1,5 +1,6 @@
 #include "train_page.h"
 
+#include "distributed_run.h"
 #include "metric_plot.h"
 #include "run_status.h"
 #include "train_worker.h"
@@ -18,6 +19,7 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QIntValidator>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -26,6 +28,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTimer>
@@ -135,6 +138,13 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     connect(m_worker, &TrainWorker::finished, this, &TrainPage::onFinished, Qt::QueuedConnection);
     connect(m_worker, &TrainWorker::failed, this, &TrainPage::onFailed, Qt::QueuedConnection);
     m_thread.start();
+    // The same handlers draw a run of several processes (rank 0's metrics, already global).
+    m_distributed = new DistributedRun(this);
+    connect(m_distributed, &DistributedRun::stepReported, this, &TrainPage::onStep);
+    connect(m_distributed, &DistributedRun::evalReported, this, &TrainPage::onEval);
+    connect(m_distributed, &DistributedRun::logLine, this, &TrainPage::appendLog);
+    connect(m_distributed, &DistributedRun::finished, this, &TrainPage::onFinished);
+    connect(m_distributed, &DistributedRun::failed, this, &TrainPage::onFailed);
 
     auto *splitter = new QSplitter;
     splitter->addWidget(buildOptions());
@@ -229,13 +239,22 @@ QWidget *TrainPage::buildOptions()
     connect(m_pause, &QPushButton::clicked, this, &TrainPage::togglePause);
     connect(m_stop, &QPushButton::clicked, this, &TrainPage::stop);
     m_chatRun = new QPushButton(tr("Chat with this run"));
+    m_chatRun->setObjectName(QStringLiteral("chatWithRun"));
     m_chatRun->setToolTip(tr("Talk to the weights as they are now, while the run goes on; nothing is saved first"));
     connect(m_chatRun, &QPushButton::clicked, this, &TrainPage::chatWithRun);
     m_formError = new QLabel;
     m_formError->setWordWrap(true);
     m_formError->setStyleSheet(QStringLiteral("color: #b00020"));
 
+    m_processes = new QSpinBox;
+    m_processes->setRange(1, 64);
+    m_processes->setValue(1);
+    m_processes->setAccessibleName(tr("Processes"));
+    m_processes->setToolTip(tr("Data-parallel training with this many processes on this machine (c10d over Gloo), "
+                               "shown here as one run. 1 trains inside Tunebench, with Pause and live chat."));
     auto *buttons = new QHBoxLayout;
+    buttons->addWidget(new QLabel(tr("Processes")));
+    buttons->addWidget(m_processes);
     buttons->addWidget(m_start);
     buttons->addWidget(m_pause);
     buttons->addWidget(m_stop);
@@ -320,6 +339,49 @@ QString TrainPage::option(const QString &key) const
     return w ? editorValue(w) : QString();
 }
 
+bool TrainPage::loadConfigFile(const QString &path, QString *error)
+{
+    std::string json;
+    try {
+        json = tb::trainConfigToJson(tb::loadTrainConfig(path.toStdString(), {}));
+    } catch (const std::exception &e) {
+        *error = QString::fromStdString(e.what());
+        return false;
+    }
+    const QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(json)).object();
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        const QJsonValue v = it.value();
+        QString text;
+        if (v.isBool())
+            text = v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+        else if (v.isDouble())
+            text = QLocale::c().toString(v.toDouble(), 'g', 12);
+        else if (v.isArray()) {
+            QStringList parts;
+            for (const QJsonValue &item : v.toArray())
+                parts << item.toString();
+            text = parts.join(QLatin1Char(','));
+        } else
+            text = v.toString();
+        setOption(it.key(), text);
+    }
+    return true;
+}
+
+QVariantMap TrainPage::formValues() const
+{
+    QVariantMap values;
+    for (auto it = m_fields.constBegin(); it != m_fields.constEnd(); ++it)
+        values.insert(it.key(), editorValue(it.value()));
+    return values;
+}
+
+void TrainPage::setFormValues(const QVariantMap &values)
+{
+    for (auto it = values.constBegin(); it != values.constEnd(); ++it)
+        setOption(it.key(), it.value().toString());
+}
+
 void TrainPage::applyPreset(const QString &name)
 {
     // Each preset sets the options that define it; the data file and model stay.
@@ -370,7 +432,7 @@ QString TrainPage::configJson(QString *error) const
             o.insert(key, text);
     }
     if (o.value("run_dir").toString().isEmpty())
-        o.insert("run_dir", QDir("runs").absoluteFilePath(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss")));
+        o.insert("run_dir", QDir(m_runsRoot).absoluteFilePath(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss")));
     const QString json = QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
     try {
         tb::trainConfigFromJson(json.toStdString(), "the Train page"); // the engine's own checks
@@ -394,9 +456,25 @@ bool TrainPage::start()
         p->clear();
     m_smoothed = m_smoothWeight = 0.0;
     m_log->clear();
+    m_multiProcess = m_processes->value() > 1;
+    if (m_multiProcess) {
+        QString launchError;
+        if (!m_distributed->start(json, m_processes->value(), &launchError)) {
+            m_formError->setText(launchError);
+            m_multiProcess = false;
+            return false;
+        }
+        setRunning(true);
+        return true;
+    }
     setRunning(true);
     Q_EMIT startRequested(json);
     return true;
+}
+
+void TrainPage::setProcesses(int processes)
+{
+    m_processes->setValue(processes);
 }
 
 bool TrainPage::resumeRun(const QString &runDir)
@@ -409,6 +487,7 @@ bool TrainPage::resumeRun(const QString &runDir)
     m_log->clear();
     m_formError->clear();
     appendLog(tr("resuming %1").arg(runDir));
+    m_multiProcess = false;
     setRunning(true);
     Q_EMIT resumeRequested(runDir);
     return true;
@@ -428,6 +507,8 @@ void TrainPage::stop()
 {
     if (!m_running)
         return;
+    if (m_multiProcess)
+        m_distributed->stop();
     m_worker->requestStop();
     m_worker->setPaused(false);
     m_stop->setEnabled(false);
@@ -436,8 +517,11 @@ void TrainPage::stop()
 
 void TrainPage::chatWithRun()
 {
-    if (!m_running)
+    if (!m_running) {
+        if (!m_lastRunDir.isEmpty())
+            Q_EMIT finishedRunChatRequested(m_lastRunDir);
         return;
+    }
     m_worker->requestSnapshot();
     m_chatRun->setEnabled(false);
     // The trainer publishes at its next step boundary (at once while paused).
@@ -447,7 +531,7 @@ void TrainPage::chatWithRun()
         if (snapshot && snapshot != m_lastSnapshot) {
             poll->deleteLater();
             m_lastSnapshot = snapshot;
-            m_chatRun->setEnabled(m_running);
+            m_chatRun->setEnabled(true);
             Q_EMIT snapshotReady(snapshot);
         } else if (!m_running) {
             poll->deleteLater();
@@ -461,11 +545,15 @@ void TrainPage::setRunning(bool running)
     m_running = running;
     m_paused = false;
     m_start->setEnabled(!running);
-    m_pause->setEnabled(running);
+    // Pause and live chat reach into this process's trainer, so a run of several
+    // processes offers Stop only (and chat once it has ended).
+    const bool inProcess = running && !m_multiProcess;
+    m_pause->setEnabled(inProcess);
     m_pause->setText(tr("Pause"));
     m_stop->setEnabled(running);
     m_preset->setEnabled(!running);
-    m_chatRun->setEnabled(running);
+    m_processes->setEnabled(!running);
+    m_chatRun->setEnabled(inProcess || (!running && !m_lastRunDir.isEmpty()));
 }
 
 void TrainPage::onStep(qint64 step, qint64 total, double loss, double lr, double gradNorm, double tokensPerSecond,
@@ -510,6 +598,7 @@ void TrainPage::onEval(qint64 step, const QVariantMap &metrics, bool final, bool
 
 void TrainPage::onFinished(const QString &status, const QString &runDir, double peakRssMb, double estimateMb)
 {
+    m_lastRunDir = runDir;
     setRunning(false);
     const QString what = runStatusText(status);
     appendLog(tr("run %1: %2; peak memory %3 MB (estimate %4 MB)")

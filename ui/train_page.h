@@ -7,7 +7,9 @@
 #include <QVariantMap>
 #include <QWidget>
 
+class DistributedRun;
 class MetricPlot;
+class QSpinBox;
 class QComboBox;
 class QLabel;
 class QPlainTextEdit;
@@ -30,9 +32,19 @@ public:
     void applyPreset(const QString &name);
     void setOption(const QString &key, const QString &value);
     QString option(const QString &key) const;
+    // Fills the form from a training config file (TOML or JSON, paths relative to it), so
+    // a project's config is one click away. False with `error` set when it does not parse.
+    bool loadConfigFile(const QString &path, QString *error);
+    // Every field as text, valid or not, so unsaved edits can survive a restart.
+    QVariantMap formValues() const;
+    void setFormValues(const QVariantMap &values);
+    // Where a run goes when run_dir is empty: <root>/<date-time> (the project's runs folder).
+    void setRunsRoot(const QString &dir) { m_runsRoot = dir; }
     // The form as a config: validated by the engine; empty with `error` set when invalid.
     QString configJson(QString *error) const;
     bool isRunning() const { return m_running; }
+    // Data-parallel ranks on this machine; 1 trains in this program's worker thread.
+    void setProcesses(int processes);
     MetricPlot *lossPlot() const { return m_loss; }
     MetricPlot *evalPlot() const { return m_eval; }
 
@@ -51,6 +63,8 @@ Q_SIGNALS:
     void runFailed(const QString &message);
     // A copy of the weights of the run in progress, for the chat.
     void snapshotReady(const SnapshotPtr &snapshot);
+    // "Chat with this run" after the run ended: the chat opens its saved weights.
+    void finishedRunChatRequested(const QString &runDir);
 
 private:
     QWidget *buildOptions();
@@ -65,6 +79,10 @@ private:
 
     QThread m_thread;
     TrainWorker *m_worker = nullptr; // lives on m_thread
+    DistributedRun *m_distributed = nullptr; // runs with several processes
+    bool m_multiProcess = false; // the run in progress is a DistributedRun
+    QSpinBox *m_processes = nullptr;
+    QString m_runsRoot = QStringLiteral("runs");
     bool m_running = false;
     bool m_paused = false;
     double m_smoothed = 0.0;
@@ -77,6 +95,7 @@ private:
     QPushButton *m_stop = nullptr;
     QPushButton *m_chatRun = nullptr;
     SnapshotPtr m_lastSnapshot;
+    QString m_lastRunDir; // the run that ended last, for "Chat with this run" afterwards
     QLabel *m_formError = nullptr;
     QProgressBar *m_progress = nullptr;
     QLabel *m_eta = nullptr;

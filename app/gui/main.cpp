@@ -1,5 +1,6 @@
 // tunebench: the desktop workbench.
 #include "main_window.h"
+#include "project.h"
 #include "runtime.h"
 
 #include <QApplication>
@@ -37,7 +38,8 @@ int main(int argc, char **argv)
                                   QApplication::translate("main", "Save a PNG of the window once the model is open, then quit"),
                                   QStringLiteral("file"));
     parser.addOption(screenshot);
-    parser.addPositionalArgument(QStringLiteral("model"), QApplication::translate("main", "A model to open"));
+    parser.addPositionalArgument(QStringLiteral("path"),
+                                 QApplication::translate("main", "A project (folder or tunebench.json) or a model to open"));
     parser.process(app);
 
     const QLocale locale = parser.isSet(language) ? QLocale(parser.value(language)) : QLocale::system();
@@ -63,7 +65,9 @@ int main(int argc, char **argv)
         if (parser.positionalArguments().isEmpty())
             grab();
     }
-    if (!parser.positionalArguments().isEmpty())
-        window.openModel(parser.positionalArguments().first());
+    // A project or model named on the command line; else the last project; on the very
+    // first launch, the bundled sample project.
+    const QStringList args = parser.positionalArguments();
+    window.openAtStart(args.isEmpty() ? QString() : args.first(), defaultSampleTarget());
     return app.exec();
 }

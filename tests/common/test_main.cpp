@@ -1,6 +1,7 @@
 // One main for every test executable: `exe STEM [qtest args]` runs the class registered
 // as STEM; `exe` alone runs them all.
 #include "test_support.h"
+#include "thread_guard.h"
 
 #ifdef TB_TEST_GUI
 #include <QApplication>
@@ -32,6 +33,9 @@ int main(int argc, char **argv)
 {
 #ifdef TB_TEST_GUI
     QApplication app(argc, argv); // widget tests need a GUI application
+    // As in the application: engine entry points refuse the GUI thread, so a page that calls
+    // the engine directly fails its test instead of freezing a real window.
+    tb::markInteractiveThread();
 #else
     QCoreApplication app(argc, argv);
 #endif

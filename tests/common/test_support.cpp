@@ -10,6 +10,9 @@
 #include <QStringList>
 #include <QTemporaryDir>
 
+#include <exception>
+#include <thread>
+
 namespace tbtest {
 
 QString sharedDir()
@@ -91,6 +94,21 @@ bool installTranslatorFromEnvironment(QObject *owner)
         return false;
     QCoreApplication::installTranslator(translator);
     return true;
+}
+
+void onWorkerThread(const std::function<void()> &work)
+{
+    std::exception_ptr failure;
+    std::thread worker([&] {
+        try {
+            work();
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    });
+    worker.join();
+    if (failure)
+        std::rethrow_exception(failure);
 }
 
 } // namespace tbtest

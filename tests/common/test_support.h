@@ -41,6 +41,11 @@ bool installTranslatorFromEnvironment(QObject *owner);
 // templates. `offset` picks other fillers, so rows for validation are not training copies.
 QByteArray intentsCsv(int perIntent, int offset);
 
+// Runs `work` on a separate thread and waits for it, rethrowing what it throws. UI tests
+// prepare fixtures (training runs, models) this way, because the engine refuses the GUI
+// thread (engine/thread_guard.h).
+void onWorkerThread(const std::function<void()> &work);
+
 } // namespace tbtest
 
 #define TB_REGISTER_TEST(Class, stem)                                                              \

@@ -41,7 +41,9 @@ private Q_SLOTS:
         c.evalEvery = 20;
         c.threads = 2;
         c.runDir = (dir + "/run").toStdString();
-        QCOMPARE(tb::runTraining(c, {}).status, std::string("finished"));
+        std::string status;
+        tbtest::onWorkerThread([&] { status = tb::runTraining(c, {}).status; });
+        QCOMPARE(status, std::string("finished"));
 
         ClassifyPage page;
         page.resize(1200, 700);

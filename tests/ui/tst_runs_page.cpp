@@ -48,15 +48,20 @@ private Q_SLOTS:
             QVERIFY(in.open(QIODevice::ReadOnly) && out.open(QIODevice::WriteOnly));
             out.write(in.read(30000));
         }
-        QCOMPARE(tb::runTraining(run(corpus, root + "/a"), {}).status, std::string("finished"));
-        tb::TrainConfig b = run(corpus, root + "/b");
-        b.learningRate = 3e-3;
-        QCOMPARE(tb::runTraining(b, {}).status, std::string("finished"));
-        tb::TrainControl control;
-        tb::runTraining(run(corpus, root + "/c"), [&](const tb::TrainEvent &e) {
-            if (e.kind == tb::TrainEvent::Kind::Step && e.step == 4)
-                control.stop = true;
-        }, &control);
+        std::string statusA, statusB;
+        tbtest::onWorkerThread([&] {
+            statusA = tb::runTraining(run(corpus, root + "/a"), {}).status;
+            tb::TrainConfig b = run(corpus, root + "/b");
+            b.learningRate = 3e-3;
+            statusB = tb::runTraining(b, {}).status;
+            tb::TrainControl control;
+            tb::runTraining(run(corpus, root + "/c"), [&](const tb::TrainEvent &e) {
+                if (e.kind == tb::TrainEvent::Kind::Step && e.step == 4)
+                    control.stop = true;
+            }, &control);
+        });
+        QCOMPARE(statusA, std::string("finished"));
+        QCOMPARE(statusB, std::string("finished"));
 
         MainWindow window;
         window.show();

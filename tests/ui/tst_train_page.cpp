@@ -7,7 +7,11 @@
 #include "train_page.h"
 #include "test_support.h"
 
+#include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
+#include <QPushButton>
 #include <QStatusBar>
 #include <QSignalSpy>
 #include <QtTest/QtTest>
@@ -156,6 +160,55 @@ private Q_SLOTS:
         QVERIFY(page->isRunning());
         page->stop();
         QVERIFY(finished.wait(60000));
+    }
+    // Issue 6: the page starts a run of two local processes (c10d over Gloo through the
+    // CLI's launcher) and shows it as one run: every step once, the evaluations, the end.
+    void twoProcessRunShowsAsOneRun()
+    {
+        if (smallCorpus().isEmpty()) {
+            TB_REQUIRE_SHARED(missing, "data/tinyshakespeare.txt");
+        }
+        TrainPage page;
+        page.show();
+        const QString runDir = tbtest::tempDir() + "/two-processes";
+        configureSmallRun(page, runDir, 20);
+        page.setOption("threads", "1");
+        page.setProcesses(2);
+        QSignalSpy finished(&page, &TrainPage::runFinished);
+        QSignalSpy failed(&page, &TrainPage::runFailed);
+        QVERIFY(page.start());
+        QVERIFY(page.isRunning());
+        QVERIFY(!page.findChild<QPushButton *>("chatWithRun")->isEnabled()); // live chat is in-process only
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() || !failed.isEmpty(), 180000);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(0).toString()));
+        QCOMPARE(finished.first().at(0).toString(), QString("finished"));
+        QCOMPARE(finished.first().at(1).toString(), runDir);
+        MetricPlot *loss = page.lossPlot();
+        QCOMPARE(loss->pointCount(0), 20); // each global step once, from rank 0
+        QCOMPARE(loss->pointCount(2), 3);  // steps 0 and 10 and the final evaluation
+        QVERIFY(loss->lastValue(0) < 6.0);
+        // It was a real two-rank run: the checkpoint holds both ranks' resume state.
+        QFile state(runDir + "/checkpoints/step-00000020/trainer_state.json");
+        QVERIFY(state.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(state.readAll()).object().value("world_size").toInt(), 2);
+    }
+
+    void twoProcessRunStops()
+    {
+        if (smallCorpus().isEmpty()) {
+            TB_REQUIRE_SHARED(missing, "data/tinyshakespeare.txt");
+        }
+        TrainPage page;
+        configureSmallRun(page, tbtest::tempDir() + "/two-processes-stopped", 5000);
+        page.setOption("threads", "1");
+        page.setProcesses(2);
+        QSignalSpy finished(&page, &TrainPage::runFinished);
+        QVERIFY(page.start());
+        QTRY_VERIFY_WITH_TIMEOUT(page.lossPlot()->pointCount(0) >= 3, 120000);
+        page.stop();
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.first().at(0).toString(), QString("stopped"));
+        QVERIFY(page.lossPlot()->pointCount(0) < 5000);
     }
 };
 
