@@ -61,6 +61,7 @@ ClassifyPage::ClassifyPage(QWidget *parent) : QWidget(parent)
     connect(classify, &QPushButton::clicked, this, [this] { classifyText(m_text->text()); });
     connect(m_text, &QLineEdit::returnPressed, this, [this] { classifyText(m_text->text()); });
     m_intents = new QTableWidget(0, 2);
+    m_intents->setObjectName(QStringLiteral("intents"));
     m_intents->setHorizontalHeaderLabels({tr("Intent"), tr("Probability")});
     m_intents->horizontalHeader()->setStretchLastSection(true);
     m_intents->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);

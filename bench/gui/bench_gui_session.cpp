@@ -21,6 +21,7 @@
 #include <QJsonObject>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTabBar>
@@ -173,9 +174,9 @@ int main(int argc, char **argv)
         clicks.on(classify->findChild<QPushButton *>(QStringLiteral("classifyButton"))); // 3
         if (!waitFor(done, 60))
             return fail("classifying an utterance gave no answer");
-        auto *table = classify->findChild<QTableWidget *>();
-        answer = table->rowCount() > 0 ? table->item(0, 0)->text() + QStringLiteral(" ") + table->item(0, 1)->text()
-                                       : QStringLiteral("(no intents)");
+        auto *table = classify->findChild<QTableWidget *>(QStringLiteral("intents"));
+        auto *top = table->rowCount() > 0 ? qobject_cast<QProgressBar *>(table->cellWidget(0, 1)) : nullptr;
+        answer = top ? table->item(0, 0)->text() + QStringLiteral(" ") + top->text() : QStringLiteral("(no intents)");
     }
     const double totalSeconds = double(clock.elapsed()) / 1000.0;
     std::printf("| scenario | clicks | launch → trained (s) | launch → answer (s) | quality on held-out data | "
