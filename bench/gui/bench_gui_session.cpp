@@ -29,6 +29,7 @@
 #include <QTableWidget>
 #include <QTextBrowser>
 #include <QTimer>
+#include <QTranslator>
 #include <QtTest/QTest>
 
 #include <algorithm>
@@ -106,6 +107,12 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Tunebench"));
     QApplication::setOrganizationName(QStringLiteral("Tunebench"));
+    QTranslator translator;
+    if (const QString language = qEnvironmentVariable("TB_LANG"); !language.isEmpty()) {
+        if (!translator.load(QStringLiteral(":/i18n/tunebench_") + language))
+            return fail("no translation for TB_LANG");
+        QApplication::installTranslator(&translator);
+    }
     const QString scenario = argc > 1 ? QString::fromUtf8(argv[1]) : QStringLiteral("chat");
     if (scenario != QLatin1String("chat") && scenario != QLatin1String("intents"))
         return fail("usage: bench_gui_session chat|intents");
@@ -179,10 +186,22 @@ int main(int argc, char **argv)
         answer = top ? table->item(0, 0)->text() + QStringLiteral(" ") + top->text() : QStringLiteral("(no intents)");
     }
     const double totalSeconds = double(clock.elapsed()) / 1000.0;
+    // For the README: every page as this session left it (TB_SCREENSHOT_DIR).
+    if (const QString shots = qEnvironmentVariable("TB_SCREENSHOT_DIR"); !shots.isEmpty()) {
+        QDir().mkpath(shots);
+        auto *tabs = window.findChild<QTabWidget *>();
+        const QString language = qEnvironmentVariable("TB_LANG", QStringLiteral("en"));
+        for (int i = 0; i < tabs->count(); ++i) {
+            tabs->setCurrentIndex(i);
+            QTest::qWait(400);
+            const QString name = QStringLiteral("%1/%2-%3-%4.png").arg(shots, scenario).arg(i).arg(language);
+            window.grab().save(name);
+        }
+    }
     std::printf("| scenario | clicks | launch → trained (s) | launch → answer (s) | quality on held-out data | "
                 "GUI stall max (ms) | p99 (ms) | probe samples |\n");
     std::printf("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
-    std::printf("| %s | %d | %.1f | %.1f | %s | %.1f | %.1f | %zu |\n", qPrintable(scenario), clicks.count,
+    std::printf("| %s | %d | %.2f | %.2f | %s | %.1f | %.1f | %zu |\n", qPrintable(scenario), clicks.count,
                 trainedSeconds, totalSeconds, qPrintable(quality), probe.longest(), probe.percentile(0.99),
                 probe.samples());
     std::printf("answer: %s\nrun: %s (training started %.1f s after launch)\n", qPrintable(answer), qPrintable(runDir),

@@ -4,6 +4,7 @@
 # workbench opens the bundled sample, and the bench clicks through it.
 #
 #   bash bench/gui/run.sh [BUILD_DIR] [SCENARIOS...]     (defaults: build chat intents)
+#   TB_SCREENSHOT_DIR=DIR [TB_LANG=zh_CN] also saves every page at the end (for the README)
 #
 # Goals (issue 4): three clicks or fewer, under 3 minutes from launch to an answer, the
 # chat model passing >= 70% of the sample's dialogue checks, the classifier's held-out
