@@ -17,12 +17,12 @@
     </message>
     <message>
       <location line="+1" />
-      <location line="+28" />
+      <location line="+29" />
       <source>Browse…</source>
       <translation>浏览…</translation>
     </message>
     <message>
-      <location line="-26" />
+      <location line="-27" />
       <source>Choose a classifier or a run</source>
       <translation>选择分类器或训练目录</translation>
     </message>
@@ -52,7 +52,7 @@
       <translation>分类</translation>
     </message>
     <message>
-      <location line="+5" />
+      <location line="+6" />
       <source>Intent</source>
       <translation>意图</translation>
     </message>
@@ -340,7 +340,7 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../ui/main_window.cpp" line="+43" />
+      <location filename="../ui/main_window.cpp" line="+45" />
       <source>Tunebench</source>
       <translation>Tunebench</translation>
     </message>
@@ -417,7 +417,7 @@
       </translation>
     </message>
     <message>
-      <location line="+11" />
+      <location line="+12" />
       <source>Open a model: a Hugging Face folder, a GGUF file or a llama2.c checkpoint.</source>
       <translation>打开模型：Hugging Face 文件夹、GGUF 文件或 llama2.c 检查点。</translation>
     </message>
@@ -463,21 +463,24 @@
     </message>
     <message>
       <location line="+8" />
+      <location line="+107" />
       <source>Hugging Face model folder</source>
       <translation>Hugging Face 模型文件夹</translation>
     </message>
     <message>
-      <location line="+5" />
+      <location line="-102" />
+      <location line="+108" />
       <source>Model file</source>
       <translation>模型文件</translation>
     </message>
     <message>
-      <location line="+1" />
+      <location line="-107" />
+      <location line="+108" />
       <source>Models (*.gguf *.bin);;All files (*)</source>
       <translation>模型 (*.gguf *.bin);;所有文件 (*)</translation>
     </message>
     <message>
-      <location line="+14" />
+      <location line="-94" />
       <source>System prompt (optional)</source>
       <translation>系统提示词（可选）</translation>
     </message>
@@ -517,7 +520,47 @@
       <translation>新对话</translation>
     </message>
     <message>
-      <location line="+45" />
+      <location line="+37" />
+      <source>&amp;File</source>
+      <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>&amp;Open project…</source>
+      <translation>打开项目(&amp;O)…</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Open project</source>
+      <translation>打开项目</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Tunebench projects (tunebench.json)</source>
+      <translation>Tunebench 项目 (tunebench.json)</translation>
+    </message>
+    <message>
+      <location line="+5" />
+      <source>Open the &amp;sample project</source>
+      <translation>打开示例项目(&amp;S)</translation>
+    </message>
+    <message>
+      <location line="+9" />
+      <source>Import &amp;Hugging Face folder…</source>
+      <translation>导入 Hugging Face 文件夹(&amp;H)…</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <source>Import &amp;GGUF or llama2.c file…</source>
+      <translation>导入 GGUF 或 llama2.c 文件(&amp;G)…</translation>
+    </message>
+    <message>
+      <location line="+8" />
+      <source>&amp;Quit</source>
+      <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+      <location line="+15" />
       <source>%1 — Tunebench</source>
       <translation>%1 — Tunebench</translation>
     </message>

@@ -22,6 +22,8 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProgressBar>
@@ -168,6 +170,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     }, Qt::QueuedConnection);
 
     m_thread.start();
+    buildFileMenu();
     statusBar()->showMessage(tr("Open a model: a Hugging Face folder, a GGUF file or a llama2.c checkpoint."));
 }
 
@@ -303,6 +306,44 @@ void MainWindow::openModel(const QString &path)
     // page fine-tunes.
     m_data->setTokenizer(m_tokenizerPath->text().trimmed().isEmpty() ? path : m_tokenizerPath->text().trimmed());
     m_train->setOption("model", path);
+}
+
+// Projects and model imports, one menu action away from any page.
+void MainWindow::buildFileMenu()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open project…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), QString(),
+                                                          tr("Tunebench projects (tunebench.json)"));
+        if (!path.isEmpty())
+            openProject(path);
+    });
+    open->setShortcut(QKeySequence::Open);
+    file->addAction(tr("Open the &sample project"), this, [this] {
+        QString error;
+        const QString sample = installSampleProject(defaultSampleTarget(), &error);
+        if (sample.isEmpty())
+            statusBar()->showMessage(error);
+        else
+            openProject(sample);
+    });
+    file->addSeparator();
+    QAction *importFolder = file->addAction(tr("Import &Hugging Face folder…"), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Hugging Face model folder"));
+        if (!dir.isEmpty())
+            openModel(dir);
+    });
+    importFolder->setObjectName(QStringLiteral("actionImportFolder"));
+    QAction *importFile = file->addAction(tr("Import &GGUF or llama2.c file…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Model file"), QString(),
+                                                          tr("Models (*.gguf *.bin);;All files (*)"));
+        if (!path.isEmpty())
+            openModel(path);
+    });
+    importFile->setObjectName(QStringLiteral("actionImportFile"));
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
 }
 
 bool MainWindow::openProject(const QString &path)

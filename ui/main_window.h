@@ -77,6 +77,7 @@ private:
     void setBusy(bool busy);
     void send();
     void appendTranscript(const QString &html);
+    void buildFileMenu();
     void saveSession() const;
     void restoreSession();
 
