@@ -12,17 +12,22 @@
     </message>
     <message>
       <location line="+15" />
+      <source>Classifier to load</source>
+      <translation>要加载的分类器</translation>
+    </message>
+    <message>
+      <location line="+1" />
       <source>a classifier checkpoint, or a run directory (its best checkpoint)</source>
       <translation>分类器检查点，或训练目录（使用其最佳检查点）</translation>
     </message>
     <message>
       <location line="+1" />
-      <location line="+29" />
+      <location line="+30" />
       <source>Browse…</source>
       <translation>浏览…</translation>
     </message>
     <message>
-      <location line="-27" />
+      <location line="-28" />
       <source>Choose a classifier or a run</source>
       <translation>选择分类器或训练目录</translation>
     </message>
@@ -63,6 +68,11 @@
     </message>
     <message>
       <location line="+7" />
+      <source>Labelled file to classify</source>
+      <translation>要分类的带标签文件</translation>
+    </message>
+    <message>
+      <location line="+1" />
       <source>a labelled CSV, TSV or JSONL file</source>
       <translation>带标签的 CSV、TSV 或 JSONL 文件</translation>
     </message>
@@ -87,7 +97,12 @@
       <translation>行：真实意图；列：预测意图</translation>
     </message>
     <message>
-      <location line="+13" />
+      <location line="+2" />
+      <source>Per-class report</source>
+      <translation>各类别报告</translation>
+    </message>
+    <message>
+      <location line="+12" />
       <source>One utterance</source>
       <translation>单句</translation>
     </message>
@@ -135,6 +150,11 @@
     </message>
     <message>
       <location line="+7" />
+      <source>Dataset file</source>
+      <translation>数据集文件</translation>
+    </message>
+    <message>
+      <location line="+1" />
       <source>Open a dataset, or drop a file on the window</source>
       <translation>打开数据集，或将文件拖放到窗口中</translation>
     </message>
@@ -154,12 +174,22 @@
       <translation>数据集 (*.jsonl *.json *.txt *.csv *.tsv);;所有文件 (*)</translation>
     </message>
     <message>
-      <location line="+7" />
+      <location line="+5" />
+      <source>Dataset format</source>
+      <translation>数据集格式</translation>
+    </message>
+    <message>
+      <location line="+3" />
       <source>Detected from the extension and the first rows; choose another to override</source>
       <translation>根据扩展名和前几行自动识别；可选择其他格式覆盖</translation>
     </message>
     <message>
       <location line="+2" />
+      <source>Tokenizer for counting tokens</source>
+      <translation>用于统计词元数的分词器</translation>
+    </message>
+    <message>
+      <location line="+1" />
       <source>a model or a SentencePiece .model, to count tokens</source>
       <translation>用于统计词元的模型或 SentencePiece .model 文件</translation>
     </message>
@@ -174,7 +204,12 @@
       <translation>选择分词器或模型</translation>
     </message>
     <message>
-      <location line="+15" />
+      <location line="+14" />
+      <source>Split seed</source>
+      <translation>划分随机种子</translation>
+    </message>
+    <message>
+      <location line="+5" />
       <source>optional: a separate validation file</source>
       <translation>可选：单独的验证文件</translation>
     </message>
@@ -204,7 +239,8 @@
       <translation>分词器</translation>
     </message>
     <message>
-      <location line="+1" />
+      <location line="-29" />
+      <location line="+30" />
       <source>Context length</source>
       <translation>上下文长度</translation>
     </message>
@@ -214,7 +250,8 @@
       <translation>训练集 / 验证集划分</translation>
     </message>
     <message>
-      <location line="+2" />
+      <location line="-27" />
+      <location line="+29" />
       <source>Validation share</source>
       <translation>验证集比例</translation>
     </message>
@@ -224,9 +261,10 @@
       <translation>随机种子</translation>
     </message>
     <message>
-      <location line="+1" />
+      <location line="-21" />
+      <location line="+22" />
       <source>Validation file</source>
-      <translation>验证文件</translation>
+      <translation>验证集文件</translation>
     </message>
     <message>
       <location line="+16" />
@@ -244,7 +282,12 @@
       <translation>样本数</translation>
     </message>
     <message>
-      <location line="+8" />
+      <location line="+5" />
+      <source>Example number</source>
+      <translation>示例序号</translation>
+    </message>
+    <message>
+      <location line="+4" />
       <source>&lt;span style='background:#bfe8bf'&gt;&amp;nbsp;trained tokens&amp;nbsp;&lt;/span&gt; &lt;span style='background:#e0e0e0; border:1px solid #999'&gt;&amp;nbsp;special tokens&amp;nbsp;&lt;/span&gt;</source>
       <translation>&lt;span style='background:#bfe8bf'&gt;&amp;nbsp;参与训练的词元&amp;nbsp;&lt;/span&gt; &lt;span style='background:#e0e0e0; border:1px solid #999'&gt;&amp;nbsp;特殊词元&amp;nbsp;&lt;/span&gt;</translation>
     </message>
@@ -861,6 +904,11 @@
     </message>
     <message>
       <location line="+8" />
+      <source>Runs folder</source>
+      <translation>训练记录文件夹</translation>
+    </message>
+    <message>
+      <location line="+1" />
       <source>Browse…</source>
       <translation>浏览…</translation>
     </message>
@@ -906,6 +954,11 @@
     </message>
     <message>
       <location line="+9" />
+      <source>Metric to compare</source>
+      <translation>要比较的指标</translation>
+    </message>
+    <message>
+      <location line="+1" />
       <source>validation loss</source>
       <translation>验证损失</translation>
     </message>
@@ -1041,12 +1094,12 @@
     </message>
     <message>
       <location line="+1" />
-      <location line="+240" />
+      <location line="+246" />
       <source>Evaluation</source>
       <translation>评估</translation>
     </message>
     <message>
-      <location line="-233" />
+      <location line="-239" />
       <source>Training file: chat JSONL, ShareGPT, Alpaca, .txt, or CSV/TSV/JSONL with text and label columns</source>
       <translation>训练文件：对话 JSONL、ShareGPT、Alpaca、.txt，或带文本列和标签列的 CSV/TSV/JSONL</translation>
     </message>
@@ -1351,19 +1404,19 @@
       <translation>选择文件</translation>
     </message>
     <message>
-      <location line="+25" />
+      <location line="+31" />
       <source>Start</source>
       <translation>开始</translation>
     </message>
     <message>
       <location line="+1" />
-      <location line="+268" />
+      <location line="+269" />
       <location line="+50" />
       <source>Pause</source>
       <translation>暂停</translation>
     </message>
     <message>
-      <location line="-317" />
+      <location line="-318" />
       <source>Stop</source>
       <translation>停止</translation>
     </message>
@@ -1454,7 +1507,12 @@
       <translation>词元/秒</translation>
     </message>
     <message>
-      <location line="+137" />
+      <location line="+5" />
+      <source>Training log</source>
+      <translation>训练日志</translation>
+    </message>
+    <message>
+      <location line="+133" />
       <source>%1: "%2" is not a number</source>
       <translation>%1：“%2”不是数字</translation>
     </message>

@@ -40,6 +40,7 @@ ClassifyPage::ClassifyPage(QWidget *parent) : QWidget(parent)
     m_thread.start();
 
     m_model = new QLineEdit;
+    m_model->setAccessibleName(tr("Classifier to load"));
     m_model->setPlaceholderText(tr("a classifier checkpoint, or a run directory (its best checkpoint)"));
     auto *browse = new QPushButton(tr("Browse…"));
     connect(browse, &QPushButton::clicked, this, [this] {
@@ -69,6 +70,7 @@ ClassifyPage::ClassifyPage(QWidget *parent) : QWidget(parent)
     m_intents->setEditTriggers(QAbstractItemView::NoEditTriggers);
 
     m_file = new QLineEdit;
+    m_file->setAccessibleName(tr("Labelled file to classify"));
     m_file->setPlaceholderText(tr("a labelled CSV, TSV or JSONL file"));
     auto *browseFile = new QPushButton(tr("Browse…"));
     connect(browseFile, &QPushButton::clicked, this, [this] {
@@ -83,6 +85,7 @@ ClassifyPage::ClassifyPage(QWidget *parent) : QWidget(parent)
     m_confusion->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_confusion->setToolTip(tr("Rows: the true intent; columns: the predicted one"));
     m_report = new QPlainTextEdit;
+    m_report->setAccessibleName(tr("Per-class report"));
     m_report->setReadOnly(true);
     m_report->setFont(QFont(QStringLiteral("monospace")));
     m_report->setLineWrapMode(QPlainTextEdit::NoWrap); // a table: columns stay aligned

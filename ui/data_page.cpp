@@ -88,6 +88,7 @@ DataPage::DataPage(QWidget *parent) : QWidget(parent)
     setAcceptDrops(true);
 
     m_path = new QLineEdit;
+    m_path->setAccessibleName(tr("Dataset file"));
     m_path->setPlaceholderText(tr("Open a dataset, or drop a file on the window"));
     auto *open = new QPushButton(tr("Open…"));
     connect(open, &QPushButton::clicked, this, [this] {
@@ -97,10 +98,12 @@ DataPage::DataPage(QWidget *parent) : QWidget(parent)
             openFile(path);
     });
     m_format = new QComboBox;
+    m_format->setAccessibleName(tr("Dataset format"));
     for (const char *f : {"auto", "chat", "sharegpt", "alpaca", "text", "classification"})
         m_format->addItem(QString::fromLatin1(f), QString::fromLatin1(f));
     m_format->setToolTip(tr("Detected from the extension and the first rows; choose another to override"));
     m_tokenizer = new QLineEdit;
+    m_tokenizer->setAccessibleName(tr("Tokenizer for counting tokens"));
     m_tokenizer->setPlaceholderText(tr("a model or a SentencePiece .model, to count tokens"));
     auto *browseTokenizer = new QPushButton(tr("Browse…"));
     connect(browseTokenizer, &QPushButton::clicked, this, [this] {
@@ -109,16 +112,20 @@ DataPage::DataPage(QWidget *parent) : QWidget(parent)
             setTokenizer(path);
     });
     m_context = new QSpinBox;
+    m_context->setAccessibleName(tr("Context length"));
     m_context->setRange(2, 131072);
     m_context->setValue(512);
     m_ratio = new QDoubleSpinBox;
+    m_ratio->setAccessibleName(tr("Validation share"));
     m_ratio->setRange(0.0, 0.9);
     m_ratio->setSingleStep(0.05);
     m_ratio->setValue(0.1);
     m_seed = new QSpinBox;
+    m_seed->setAccessibleName(tr("Split seed"));
     m_seed->setRange(0, 1 << 30);
     m_seed->setValue(1337);
     m_validation = new QLineEdit;
+    m_validation->setAccessibleName(tr("Validation file"));
     m_validation->setPlaceholderText(tr("optional: a separate validation file"));
     auto *apply = new QPushButton(tr("Apply"));
     apply->setToolTip(tr("Reload with these settings and use this data on the Train page"));
@@ -167,6 +174,7 @@ DataPage::DataPage(QWidget *parent) : QWidget(parent)
 
     m_example = new QTextBrowser;
     m_exampleIndex = new QSpinBox;
+    m_exampleIndex->setAccessibleName(tr("Example number"));
     m_exampleIndex->setRange(1, 1);
     m_exampleCount = new QLabel;
     connect(m_exampleIndex, &QSpinBox::valueChanged, this, [this](int v) { Q_EMIT exampleRequested(v - 1); });

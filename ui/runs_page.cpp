@@ -52,6 +52,7 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
     m_thread.start();
 
     m_root = new QLineEdit(QDir("runs").absolutePath());
+    m_root->setAccessibleName(tr("Runs folder"));
     auto *browse = new QPushButton(tr("Browse…"));
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder of runs"), m_root->text());
@@ -71,6 +72,7 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
     connect(m_table, &QTableWidget::itemSelectionChanged, this, &RunsPage::drawCurves);
 
     m_metric = new QComboBox;
+    m_metric->setAccessibleName(tr("Metric to compare"));
     m_metric->addItem(tr("validation loss"), QStringLiteral("val_loss"));
     m_metric->addItem(tr("training loss"), QStringLiteral("loss"));
     for (const char *m : {"val_token_acc", "macro_f1", "accuracy", "check_pass_rate", "tokens_per_s"})

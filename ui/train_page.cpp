@@ -224,7 +224,13 @@ QWidget *TrainPage::buildOptions()
         }
         editor->setToolTip(optionHelp(key));
         editor->setObjectName(key);
+        // A screen reader says the option's name, then its help.
+        editor->setAccessibleName(key);
+        editor->setAccessibleDescription(optionHelp(key));
+        if (auto *inner = editor->findChild<QLineEdit *>())
+            inner->setAccessibleName(key);
         auto *label = new QLabel(key);
+        label->setBuddy(editor);
         label->setToolTip(optionHelp(key));
         forms[QString::fromStdString(o.group)]->addRow(label, editor);
         m_fields.insert(key, editor);
@@ -292,6 +298,7 @@ QWidget *TrainPage::buildMonitor()
     m_eval->setLegendAlways(true); // which metric a lone series is
     m_log = new QPlainTextEdit;
     m_log->setReadOnly(true);
+    m_log->setAccessibleName(tr("Training log"));
     m_log->setMaximumBlockCount(5000);
 
     auto *status = new QHBoxLayout;
