@@ -1,7 +1,6 @@
-// Keyboard and screen-reader basics over the whole window: every input and every button a
-// user can reach with Tab has a name a screen reader can say (its text, its accessible
-// name, or a label that is its buddy), and Tab moves through each page's inputs in
-// reading order (top to bottom, then left to right), never jumping back up the page.
+// Screen-reader basics over the whole window: every input and every button a user can
+// reach with Tab has a name a screen reader can say (its text, its accessible name, or a
+// label that is its buddy).
 #include "main_window.h"
 #include "test_support.h"
 
