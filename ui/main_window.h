@@ -6,6 +6,7 @@
 class ClassifyPage;
 class DataPage;
 class RunsPage;
+class ModelPage;
 class ModelWorker;
 class QTabWidget;
 class TrainPage;
@@ -35,6 +36,7 @@ public:
     DataPage *dataPage() const { return m_data; }
     ClassifyPage *classifyPage() const { return m_classify; }
     RunsPage *runsPage() const { return m_runs; }
+    ModelPage *modelPage() const { return m_model; }
     // Shows the Data page with `path` loading (as a dropped file does).
     void openData(const QString &path);
 
@@ -45,7 +47,6 @@ protected:
 public:
 
 Q_SIGNALS:
-    void loadRequested(const QString &path, const QString &tokenizerPath, bool bf16);
     void chatRequested(const QString &text, const QString &systemPrompt, double temperature, int maxNewTokens);
     void resetChatRequested();
     void modelLoaded();
@@ -54,7 +55,6 @@ Q_SIGNALS:
     void chatSnapshotInUse(qint64 step);
 
 private:
-    QWidget *buildModelPage();
     QWidget *buildChatPage();
     void setBusy(bool busy);
     void send();
@@ -65,19 +65,12 @@ private:
     DataPage *m_data = nullptr;
     ClassifyPage *m_classify = nullptr;
     RunsPage *m_runs = nullptr;
+    ModelPage *m_model = nullptr;
     QTabWidget *m_tabs = nullptr;
     QWidget *m_chatPage = nullptr;
     ModelWorker *m_worker = nullptr; // lives on m_thread
     bool m_busy = false;
     bool m_haveChatModel = false;
-
-    QLabel *m_modelCard = nullptr;
-    QProgressBar *m_progress = nullptr;
-    QPushButton *m_cancel = nullptr;
-    QPushButton *m_openFolder = nullptr;
-    QPushButton *m_openFile = nullptr;
-    QCheckBox *m_bf16 = nullptr;
-    QLineEdit *m_tokenizerPath = nullptr;
 
     QTextBrowser *m_transcript = nullptr;
     QPlainTextEdit *m_input = nullptr;
