@@ -18,6 +18,7 @@
 #include "train_page.h"
 
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSemaphore>
 #include <QSignalSpy>
@@ -51,8 +52,8 @@ QString fixtureWithTokenizer(const QString &fixture)
     if (QFileInfo::exists(dir + "/tokenizer.model"))
         return dir;
     QDir().mkpath(dir);
-    for (const QString &f : {"config.json", "model.safetensors"})
-        if (!QFile::copy(fixture + "/" + f, dir + "/" + f))
+    for (const char *f : {"config.json", "model.safetensors"})
+        if (!QFile::copy(fixture + "/" + f, dir + "/" + QString::fromLatin1(f)))
             return {};
     const QString corpus = tbtest::shakespeareSample(200000);
     if (corpus.isEmpty())
