@@ -34,17 +34,38 @@ QString renderedExample(tb::Tokenizer &tok, tb::ChatTemplateKind kind)
     };
     try {
         const tb::RenderedChat chat = tb::renderChat(tok, kind, messages, false);
+        // Ordinary tokens are joined into runs before decoding: a character the tokenizer
+        // spells as several byte pieces only becomes valid UTF-8 once its bytes are together.
         QString html;
+        std::string run;
+        bool runTrained = false;
+        auto flush = [&] {
+            if (run.empty())
+                return;
+            const QString text = QString::fromStdString(run).toHtmlEscaped();
+            html += runTrained ? QStringLiteral("<span style='color:#137333;'>%1</span>").arg(text) : text;
+            run.clear();
+        };
         for (size_t i = 0; i < chat.ids.size(); ++i) {
             const int64_t id = chat.ids[i];
-            QString text = QString::fromStdString(tb::tokenDisplayText(tok, id)).toHtmlEscaped();
             const bool trained = chat.trained[i] != 0;
-            if (tok.isSpecial(id))
-                text = QStringLiteral("<span style='background:#fde7b0;'>%1<sub>%2</sub></span>").arg(text).arg(id);
-            if (trained)
-                text = QStringLiteral("<span style='color:#137333;'>%1</span>").arg(text);
-            html += text;
+            const std::string text = tb::tokenDisplayText(tok, id);
+            if (tok.isSpecial(id)) {
+                flush();
+                QString box = QStringLiteral("<span style='background:#fde7b0;'>%1<sub>%2</sub></span>")
+                                  .arg(QString::fromStdString(text).toHtmlEscaped())
+                                  .arg(id);
+                if (trained)
+                    box = QStringLiteral("<span style='color:#137333;'>%1</span>").arg(box);
+                html += box;
+                continue;
+            }
+            if (trained != runTrained)
+                flush();
+            runTrained = trained;
+            run += text;
         }
+        flush();
         return QStringLiteral("<pre style='white-space:pre-wrap;'>%1</pre>").arg(html);
     } catch (const std::exception &e) {
         return QStringLiteral("<span style='color:#b00020'>%1</span>")

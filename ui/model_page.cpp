@@ -268,7 +268,17 @@ QWidget *ModelPage::buildScratchTab()
     m_throughput->setObjectName(QStringLiteral("throughput"));
     m_throughput->setToolTip(tr("A short float32 matrix-multiply probe on a worker thread; the time per step is "
                                 "the step's FLOPs divided by this rate"));
-    layout->addWidget(m_throughput);
+    auto *remeasure = new QPushButton(tr("Measure again"));
+    remeasure->setToolTip(tr("Repeat the probe, e.g. after other programs stopped competing for the CPU"));
+    connect(remeasure, &QPushButton::clicked, this, [this] {
+        m_throughput->setText(tr("Measuring this machine's matmul speed…"));
+        Q_EMIT throughputRequested();
+    });
+    auto *probeRow = new QHBoxLayout;
+    probeRow->addWidget(m_throughput);
+    probeRow->addWidget(remeasure);
+    probeRow->addStretch();
+    layout->addLayout(probeRow);
 
     m_presets = new QTableWidget(0, ColumnCount);
     m_presets->setObjectName(QStringLiteral("presetTable"));
@@ -284,8 +294,10 @@ QWidget *ModelPage::buildScratchTab()
     m_presets->setSelectionMode(QAbstractItemView::SingleSelection);
     m_presets->verticalHeader()->hide();
     m_presets->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_presets->horizontalHeader()->setStretchLastSection(true);
-    layout->addWidget(m_presets, 1);
+    // As tall as its rows: the page's spare height goes below the button, not into blank rows.
+    m_presets->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    m_presets->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Maximum);
+    layout->addWidget(m_presets);
 
     auto *customBox = new QGroupBox(tr("Custom dimensions (the \"custom\" row)"));
     auto *custom = new QHBoxLayout(customBox);
@@ -316,9 +328,10 @@ QWidget *ModelPage::buildScratchTab()
     m_useScratch = new QPushButton(tr("Use for training"));
     m_useScratch->setObjectName(QStringLiteral("useScratch"));
     m_useScratch->setToolTip(tr("Sets the Train page to train this size from scratch (no model to import)"));
-    useRow->addStretch();
     useRow->addWidget(m_useScratch);
+    useRow->addStretch();
     layout->addLayout(useRow);
+    layout->addStretch(1);
 
     for (QSpinBox *s : {m_vocab, m_batch, m_context})
         connect(s, &QSpinBox::valueChanged, this, &ModelPage::refreshPresetTable);
@@ -697,7 +710,7 @@ void ModelPage::onTokenizerTrained(const QVariantMap &result)
             .arg(result.value("bos_id").toLongLong())
             .arg(result.value("eos_id").toLongLong())
             .arg(result.value("sample").toString().toHtmlEscaped())
-            .arg(result.value("sample_tokens").toStringList().size())
+            .arg(result.value("sample_token_count").toLongLong())
             .arg(tokens));
     m_tokUse->setEnabled(true);
     Q_EMIT tokenizerTrained(m_trainedTokenizer);

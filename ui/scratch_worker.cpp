@@ -78,11 +78,24 @@ void ScratchWorker::trainTokenizer(const QString &datasetPath, const QString &ou
         result.insert("bos_id", qlonglong(tok->bosId()));
         result.insert("eos_id", qlonglong(tok->eosId()));
         const QString sample = sampleLine(QString::fromStdString(corpus));
+        // A character spelled as several byte pieces is shown once, as one token, when its
+        // bytes are complete (a lone byte of a multi-byte character is no text).
         QStringList pieces;
-        for (int64_t id : tok->encodePlain(sample.toStdString()))
-            pieces << QString::fromStdString(tb::tokenDisplayText(*tok, id));
+        std::string pending;
+        const std::vector<int64_t> ids = tok->encodePlain(sample.toStdString());
+        for (int64_t id : ids) {
+            pending += tb::tokenDisplayText(*tok, id);
+            const QString text = QString::fromStdString(pending);
+            if (text.toStdString() == pending || pending.size() >= 4) {
+                pieces << text;
+                pending.clear();
+            }
+        }
+        if (!pending.empty())
+            pieces << QString::fromStdString(pending);
         result.insert("sample", sample);
         result.insert("sample_tokens", pieces);
+        result.insert("sample_token_count", qlonglong(ids.size()));
         Q_EMIT tokenizerTrained(result);
     } catch (const std::exception &e) {
         std::string message = e.what();

@@ -19,8 +19,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void throughputMeasured(double flopsPerSecond);
-    // path, pieces, model_type, bos_id, eos_id, sample (a dataset line) and sample_tokens
-    // (its pieces as a person reads them).
+    // path, pieces, model_type, bos_id, eos_id, sample (a dataset line), sample_tokens (its
+    // pieces as a person reads them) and sample_token_count (its number of ids).
     void tokenizerTrained(const QVariantMap &result);
     void tokenizerFailed(const QString &message);
 
