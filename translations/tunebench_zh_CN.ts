@@ -485,7 +485,7 @@
       <translation>4。</translation>
     </message>
     <message>
-      <location line="+29" />
+      <location line="+50" />
       <source>Hugging Face folder</source>
       <translation>Hugging Face 文件夹</translation>
     </message>
@@ -725,12 +725,12 @@
     </message>
     <message>
       <location line="-4" />
-      <location line="+195" />
+      <location line="+208" />
       <source>Browse…</source>
       <translation>浏览…</translation>
     </message>
     <message>
-      <location line="-194" />
+      <location line="-207" />
       <source>Choose a tokenizer override</source>
       <translation>选择替代分词器</translation>
     </message>
@@ -787,12 +787,12 @@
     </message>
     <message>
       <location line="+6" />
-      <location line="+106" />
+      <location line="+119" />
       <source>Vocabulary size</source>
       <translation>词表大小</translation>
     </message>
     <message>
-      <location line="-105" />
+      <location line="-118" />
       <source>Pieces of the tokenizer (one trained on the data, or the one chosen on the Tokenizer tab)</source>
       <translation>分词器的词元数（在数据上训练的分词器，或在“分词器”标签页中选定的分词器）</translation>
     </message>
@@ -828,22 +828,33 @@
     </message>
     <message>
       <location line="+2" />
-      <location line="+13" />
+      <location line="+23" />
       <source>Context</source>
       <translation>上下文</translation>
     </message>
     <message>
-      <location line="-9" />
+      <location line="-19" />
+      <location line="+7" />
       <source>Measuring this machine's matmul speed…</source>
       <translation>正在测量本机的矩阵乘法速度…</translation>
     </message>
     <message>
-      <location line="+2" />
+      <location line="-5" />
       <source>A short float32 matrix-multiply probe on a worker thread; the time per step is the step's FLOPs divided by this rate</source>
       <translation>在工作线程上运行的简短 float32 矩阵乘法测试；每步耗时 = 该步的浮点运算量 ÷ 此速率</translation>
     </message>
     <message>
-      <location line="+6" />
+      <location line="+2" />
+      <source>Measure again</source>
+      <translation>重新测量</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Repeat the probe, e.g. after other programs stopped competing for the CPU</source>
+      <translation>重新运行测试，例如在其他程序不再占用 CPU 之后</translation>
+    </message>
+    <message>
+      <location line="+13" />
       <source>Model size presets</source>
       <translation>模型规模预设</translation>
     </message>
@@ -888,7 +899,7 @@
       <translation>估算：该步的浮点运算量（6 × 参数量 × 词元数，加上注意力）除以本机实测的 GFLOP/s</translation>
     </message>
     <message>
-      <location line="+9" />
+      <location line="+11" />
       <source>Custom dimensions (the "custom" row)</source>
       <translation>自定义维度（“custom”行）</translation>
     </message>
@@ -961,17 +972,17 @@
     </message>
     <message>
       <location line="+17" />
-      <location line="+87" />
+      <location line="+88" />
       <source>Use for training</source>
       <translation>用于训练</translation>
     </message>
     <message>
-      <location line="-85" />
+      <location line="-86" />
       <source>Sets the Train page to train this size from scratch (no model to import)</source>
       <translation>将训练页设置为从零训练此规模的模型（不导入模型）</translation>
     </message>
     <message>
-      <location line="+31" />
+      <location line="+32" />
       <source>Train a SentencePiece tokenizer on the dataset open on the Data page, for a model trained from scratch.</source>
       <translation>在数据页打开的数据集上训练一个 SentencePiece 分词器，供从零训练的模型使用。</translation>
     </message>
