@@ -19,6 +19,7 @@
 #include "runtime.h"
 #include "sequence_classifier.h"
 #include "tokenizer.h"
+#include "tokenizer_corpus.h"
 #include "train_step.h"
 #include "thread_guard.h"
 
@@ -121,33 +122,6 @@ std::vector<std::string> splitList(const std::string &text)
     return items;
 }
 
-// A from-scratch tokenizer needs a text corpus: .txt as it is, other formats as the string
-// values of their rows (message contents, instructions, texts).
-std::string tokenizerCorpus(const TrainConfig &c, const fs::path &dir)
-{
-    if (fs::path(c.data).extension() == ".txt")
-        return c.data;
-    const fs::path corpus = dir / "tokenizer-corpus.txt";
-    std::ifstream in(c.data);
-    std::ofstream out(corpus);
-    std::string line;
-    std::function<void(const nlohmann::json &)> walk = [&](const nlohmann::json &j) {
-        if (j.is_string())
-            out << j.get<std::string>() << "\n";
-        else if (j.is_array() || j.is_object())
-            for (const auto &v : j)
-                walk(v);
-    };
-    while (std::getline(in, line)) {
-        auto j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_discarded())
-            out << line << "\n"; // CSV/TSV rows or a JSON array file: the raw text is fine
-        else
-            walk(j);
-    }
-    return corpus.string();
-}
-
 // The model's shape and tokenizer, before any weight exists: the memory check comes first.
 void prepareTokenizerAndConfig(RunState &s)
 {
@@ -173,7 +147,7 @@ void prepareTokenizerAndConfig(RunState &s)
         s.tokenizer = Tokenizer::fromSerializedModel(s.dist->shareFromMain("tokenizer.model", ""), "rank 0's tokenizer");
     } else {
         TokenizerTrainOptions t;
-        t.corpusPath = tokenizerCorpus(c, s.dir);
+        t.corpusPath = tokenizerCorpus(c.data, s.dir.string());
         t.outputPrefix = (s.dir / "tokenizer").string();
         t.vocabSize = int(c.vocabSize);
         t.modelType = c.tokenizerType;

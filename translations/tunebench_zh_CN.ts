@@ -383,7 +383,7 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../ui/main_window.cpp" line="+45" />
+      <location filename="../ui/main_window.cpp" line="+46" />
       <source>Tunebench</source>
       <translation>Tunebench</translation>
     </message>
@@ -403,7 +403,7 @@
       <translation>训练</translation>
     </message>
     <message>
-      <location line="-5" />
+      <location line="-6" />
       <source>Project</source>
       <translation>项目</translation>
     </message>
@@ -413,7 +413,7 @@
       <translation>数据</translation>
     </message>
     <message>
-      <location line="+6" />
+      <location line="+7" />
       <source>Classify</source>
       <translation>分类</translation>
     </message>
@@ -433,7 +433,7 @@
       <translation>正在与进行中的训练对话（第 %1 步时的权重）。</translation>
     </message>
     <message>
-      <location line="+16" />
+      <location line="+38" />
       <source>Loading %1</source>
       <translation>正在加载 %1</translation>
     </message>
@@ -448,7 +448,7 @@
       <translation>模型已加载，但没有分词器：请选择一个分词器后再对话。</translation>
     </message>
     <message>
-      <location line="+22" />
+      <location line="+21" />
       <source>%1 tokens/s, stopped by %2</source>
       <translation>%1 词元/秒，停止原因：%2</translation>
     </message>
@@ -465,65 +465,7 @@
       <translation>打开模型：Hugging Face 文件夹、GGUF 文件或 llama2.c 检查点。</translation>
     </message>
     <message>
-      <location line="+17" />
-      <source>Import Hugging Face folder…</source>
-      <translation>导入 Hugging Face 文件夹…</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Import GGUF or llama2.c file…</source>
-      <translation>导入 GGUF 或 llama2.c 文件…</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Compute in bf16 (half the memory)</source>
-      <translation>以 bf16 计算（内存减半）</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Weights are kept in bfloat16. Faster on CPUs with AVX-512 BF16, slightly less exact.</source>
-      <translation>权重以 bfloat16 保存。在支持 AVX-512 BF16 的 CPU 上更快，精度略低。</translation>
-    </message>
-    <message>
-      <location line="+9" />
-      <source>optional: a SentencePiece .model for weights without a tokenizer</source>
-      <translation>可选：为不带分词器的权重指定 SentencePiece .model 文件</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Tokenizer</source>
-      <translation>分词器</translation>
-    </message>
-    <message>
-      <location line="+7" />
-      <source>Cancel</source>
-      <translation>取消</translation>
-    </message>
-    <message>
-      <location line="+6" />
-      <source>No model loaded.</source>
-      <translation>尚未加载模型。</translation>
-    </message>
-    <message>
-      <location line="+8" />
-      <location line="+107" />
-      <source>Hugging Face model folder</source>
-      <translation>Hugging Face 模型文件夹</translation>
-    </message>
-    <message>
-      <location line="-102" />
-      <location line="+108" />
-      <source>Model file</source>
-      <translation>模型文件</translation>
-    </message>
-    <message>
-      <location line="-107" />
-      <location line="+108" />
-      <source>Models (*.gguf *.bin);;All files (*)</source>
-      <translation>模型 (*.gguf *.bin);;所有文件 (*)</translation>
-    </message>
-    <message>
-      <location line="-94" />
+      <location line="+18" />
       <source>System prompt (optional)</source>
       <translation>系统提示词（可选）</translation>
     </message>
@@ -563,7 +505,7 @@
       <translation>新对话</translation>
     </message>
     <message>
-      <location line="+37" />
+      <location line="+30" />
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
     </message>
@@ -593,12 +535,27 @@
       <translation>导入 Hugging Face 文件夹(&amp;H)…</translation>
     </message>
     <message>
-      <location line="+6" />
+      <location line="+1" />
+      <source>Hugging Face model folder</source>
+      <translation>Hugging Face 模型文件夹</translation>
+    </message>
+    <message>
+      <location line="+5" />
       <source>Import &amp;GGUF or llama2.c file…</source>
       <translation>导入 GGUF 或 llama2.c 文件(&amp;G)…</translation>
     </message>
     <message>
-      <location line="+8" />
+      <location line="+1" />
+      <source>Model file</source>
+      <translation>模型文件</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Models (*.gguf *.bin);;All files (*)</source>
+      <translation>模型 (*.gguf *.bin);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <location line="+6" />
       <source>&amp;Quit</source>
       <translation>退出(&amp;Q)</translation>
     </message>
@@ -623,7 +580,7 @@
       <translation>已有训练正在进行；请先停止它再开始新的训练。</translation>
     </message>
     <message>
-      <location line="+89" />
+      <location line="+87" />
       <source>You:</source>
       <translation>你：</translation>
     </message>
@@ -682,20 +639,54 @@
     </message>
   </context>
   <context>
-    <name>ModelWorker</name>
+    <name>ModelCard</name>
     <message>
-      <location filename="../ui/model_worker.cpp" line="+51" />
-      <location line="+26" />
-      <source>none</source>
-      <translation>无</translation>
+      <location filename="../ui/model_card.cpp" line="+30" />
+      <source>Hello! Who are you?</source>
+      <translation>你好！你是谁？</translation>
     </message>
     <message>
-      <location line="-16" />
-      <source>Format</source>
-      <translation>格式</translation>
+      <location line="+1" />
+      <source>A small model you are about to train.</source>
+      <translation>一个你即将训练的小模型。</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>What is 2 + 2?</source>
+      <translation>2 + 2 等于几？</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>4.</source>
+      <translation>4。</translation>
+    </message>
+    <message>
+      <location line="+50" />
+      <source>Hugging Face folder</source>
+      <translation>Hugging Face 文件夹</translation>
     </message>
     <message>
       <location line="+2" />
+      <source>GGUF file</source>
+      <translation>GGUF 文件</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>llama2.c checkpoint</source>
+      <translation>llama2.c 检查点</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Source</source>
+      <translation>来源</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>%1: %2</source>
+      <translation>%1：%2</translation>
+    </message>
+    <message>
+      <location line="+1" />
       <source>Architecture</source>
       <translation>架构</translation>
     </message>
@@ -710,42 +701,638 @@
       <translation>参数量</translation>
     </message>
     <message>
-      <location line="+2" />
+      <location line="+1" />
       <source>Stored / compute dtype</source>
       <translation>存储 / 计算精度</translation>
     </message>
     <message>
-      <location line="+2" />
+      <location line="+3" />
       <source>Context</source>
-      <translation>上下文长度</translation>
+      <translation>上下文</translation>
     </message>
     <message>
-      <location line="+2" />
+      <location line="+1" />
+      <source>Vocabulary</source>
+      <translation>词表</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <location line="+8" />
       <source>Tokenizer</source>
       <translation>分词器</translation>
     </message>
     <message>
-      <location line="+0" />
+      <location line="-8" />
+      <location line="+5" />
+      <source>none</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <location line="-4" />
+      <location line="+17" />
+      <source>Special tokens</source>
+      <translation>特殊词元</translation>
+    </message>
+    <message>
+      <location line="-17" />
+      <source>BOS = %1, EOS = %2 (from the model's config; no tokenizer to name them)</source>
+      <translation>BOS = %1，EOS = %2（来自模型配置；没有分词器可显示其名称）</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <location line="+16" />
+      <source>Chat template</source>
+      <translation>对话模板</translation>
+    </message>
+    <message>
+      <location line="-13" />
       <source>SentencePiece, %1 pieces</source>
       <translation>SentencePiece，%1 个词元</translation>
     </message>
     <message>
       <location line="+2" />
-      <source>Chat template</source>
-      <translation>对话模板</translation>
+      <source>BOS %1</source>
+      <translation>BOS %1</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>EOS %1</source>
+      <translation>EOS %1</translation>
     </message>
     <message>
       <location line="+2" />
+      <source>PAD %1</source>
+      <translation>PAD %1</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>&lt;code&gt;%1&lt;/code&gt; missing</source>
+      <translation>缺少 &lt;code&gt;%1&lt;/code&gt;</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>none in the tokenizer; Tunebench's plain format</source>
+      <translation>分词器中没有；使用 Tunebench 的 plain 格式</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>from the tokenizer</source>
+      <translation>来自分词器</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Two-turn example</source>
+      <translation>两轮对话示例</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>&lt;small&gt;Boxed: special tokens with their ids. Green: what training teaches the model to write, its end token included.&lt;/small&gt;</source>
+      <translation>&lt;small&gt;带底色：特殊词元及其 ID。绿色：训练教模型生成的内容，包括结束词元。&lt;/small&gt;</translation>
+    </message>
+    <message>
+      <location line="+3" />
       <source>Threads</source>
       <translation>线程数</translation>
     </message>
+  </context>
+  <context>
+    <name>ModelPage</name>
+    <message>
+      <location filename="../ui/model_page.cpp" line="+54" />
+      <source>%1 MiB</source>
+      <translation>%1 MiB</translation>
+    </message>
     <message>
       <location line="+6" />
-      <source>Loading was cancelled.</source>
-      <translation>加载已取消。</translation>
+      <source>%1 ms</source>
+      <translation>%1 毫秒</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>%1 s</source>
+      <translation>%1 秒</translation>
+    </message>
+    <message>
+      <location line="+33" />
+      <source>This machine: %1 GFLOP/s (float32 matmul, measured)</source>
+      <translation>本机：%1 GFLOP/s（float32 矩阵乘法，实测）</translation>
+    </message>
+    <message>
+      <location line="+13" />
+      <source>Loading %1</source>
+      <translation>正在加载 %1</translation>
+    </message>
+    <message>
+      <location line="+5" />
+      <source>Loaded.</source>
+      <translation>已加载。</translation>
     </message>
     <message>
       <location line="+12" />
+      <source>Loading cancelled; the model loaded before (if any) is still in use.</source>
+      <translation>已取消加载；之前加载的模型（如有）仍在使用。</translation>
+    </message>
+    <message>
+      <location line="+8" />
+      <source>Import</source>
+      <translation>导入</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>New from scratch</source>
+      <translation>从零新建</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <location line="+97" />
+      <source>Tokenizer</source>
+      <translation>分词器</translation>
+    </message>
+    <message>
+      <location line="-77" />
+      <source>Fine-tune an existing model: import a Hugging Face folder (config.json and safetensors), a GGUF file or a llama2.c checkpoint.</source>
+      <translation>微调现有模型：导入 Hugging Face 文件夹（config.json 和 safetensors）、GGUF 文件或 llama2.c 检查点。</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <source>Import Hugging Face folder…</source>
+      <translation>导入 Hugging Face 文件夹…</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>A folder with config.json and model.safetensors (tokenizer files optional)</source>
+      <translation>包含 config.json 和 model.safetensors 的文件夹（分词器文件可选）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Import GGUF or llama2.c file…</source>
+      <translation>导入 GGUF 或 llama2.c 文件…</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>A .gguf file (F32, F16, BF16 or Q8_0) or a llama2.c .bin checkpoint</source>
+      <translation>.gguf 文件（F32、F16、BF16 或 Q8_0）或 llama2.c 的 .bin 检查点</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Compute in bf16 (half the memory)</source>
+      <translation>以 bf16 计算（内存减半）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Weights are kept in bfloat16. Faster on CPUs with AVX-512 BF16, slightly less exact.</source>
+      <translation>权重以 bfloat16 保存。在支持 AVX-512 BF16 的 CPU 上更快，精度略低。</translation>
+    </message>
+    <message>
+      <location line="+11" />
+      <source>optional: a SentencePiece .model for weights without a tokenizer</source>
+      <translation>可选：为不带分词器的权重指定 SentencePiece .model 文件</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Replaces the model's own tokenizer (or gives one to a llama2.c file, which has none). Its vocabulary must fit the model's.</source>
+      <translation>替换模型自带的分词器（或为没有分词器的 llama2.c 文件提供一个）。其词表必须与模型相符。</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <location line="+5" />
+      <source>Tokenizer override</source>
+      <translation>替代分词器</translation>
+    </message>
+    <message>
+      <location line="-4" />
+      <location line="+208" />
+      <source>Browse…</source>
+      <translation>浏览…</translation>
+    </message>
+    <message>
+      <location line="-207" />
+      <source>Choose a tokenizer override</source>
+      <translation>选择替代分词器</translation>
+    </message>
+    <message>
+      <location line="+10" />
+      <source>Loading progress</source>
+      <translation>加载进度</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Cancel loading</source>
+      <translation>取消加载</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Stops reading the weights; the model loaded before (if any) stays in use</source>
+      <translation>停止读取权重；之前加载的模型（如有）继续使用</translation>
+    </message>
+    <message>
+      <location line="+5" />
+      <location line="+7" />
+      <source>No model loaded.</source>
+      <translation>尚未加载模型。</translation>
+    </message>
+    <message>
+      <location line="-2" />
+      <source>Model card</source>
+      <translation>模型卡片</translation>
+    </message>
+    <message>
+      <location line="+16" />
+      <source>Hugging Face model folder</source>
+      <translation>Hugging Face 模型文件夹</translation>
+    </message>
+    <message>
+      <location line="+5" />
+      <source>Model file</source>
+      <translation>模型文件</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Models (*.gguf *.bin);;All files (*)</source>
+      <translation>模型 (*.gguf *.bin);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <source>SentencePiece model (*.model);;All files (*)</source>
+      <translation>SentencePiece 模型 (*.model);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <location line="+17" />
+      <source>Train a new model from scratch: pick a size. Parameters follow from the vocabulary; memory and time per step from the batch and context.</source>
+      <translation>从零训练新模型：选择规模。参数量取决于词表大小；内存和每步耗时取决于批大小和上下文长度。</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <location line="+119" />
+      <source>Vocabulary size</source>
+      <translation>词表大小</translation>
+    </message>
+    <message>
+      <location line="-118" />
+      <source>Pieces of the tokenizer (one trained on the data, or the one chosen on the Tokenizer tab)</source>
+      <translation>分词器的词元数（在数据上训练的分词器，或在“分词器”标签页中选定的分词器）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Batch size</source>
+      <translation>批大小</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>Rows per micro-batch (the Train page's batch_size)</source>
+      <translation>每个微批次的行数（训练页的 batch_size）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Context length</source>
+      <translation>上下文长度</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>Tokens per training row (the Train page's context_length)</source>
+      <translation>每个训练行的词元数（训练页的 context_length）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Vocabulary</source>
+      <translation>词表</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Batch</source>
+      <translation>批大小</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <location line="+23" />
+      <source>Context</source>
+      <translation>上下文</translation>
+    </message>
+    <message>
+      <location line="-19" />
+      <location line="+7" />
+      <source>Measuring this machine's matmul speed…</source>
+      <translation>正在测量本机的矩阵乘法速度…</translation>
+    </message>
+    <message>
+      <location line="-5" />
+      <source>A short float32 matrix-multiply probe on a worker thread; the time per step is the step's FLOPs divided by this rate</source>
+      <translation>在工作线程上运行的简短 float32 矩阵乘法测试；每步耗时 = 该步的浮点运算量 ÷ 此速率</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Measure again</source>
+      <translation>重新测量</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Repeat the probe, e.g. after other programs stopped competing for the CPU</source>
+      <translation>重新运行测试，例如在其他程序不再占用 CPU 之后</translation>
+    </message>
+    <message>
+      <location line="+13" />
+      <source>Model size presets</source>
+      <translation>模型规模预设</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Preset</source>
+      <translation>预设</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>Layers × hidden</source>
+      <translation>层数 × 隐藏维度</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>Heads (KV)</source>
+      <translation>注意力头（KV）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Parameters</source>
+      <translation>参数量</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>Training memory</source>
+      <translation>训练内存</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>Time per step</source>
+      <translation>每步耗时</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Estimate for full training with AdamW at this batch and context (the trainer's own estimate)</source>
+      <translation>以此批大小和上下文长度、使用 AdamW 全量训练时的估算（与训练器使用的估算相同）</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Estimate: the step's FLOPs (6 × parameters × tokens, plus attention) divided by the GFLOP/s measured on this machine</source>
+      <translation>估算：该步的浮点运算量（6 × 参数量 × 词元数，加上注意力）除以本机实测的 GFLOP/s</translation>
+    </message>
+    <message>
+      <location line="+11" />
+      <source>Custom dimensions (the "custom" row)</source>
+      <translation>自定义维度（“custom”行）</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <location line="+5" />
+      <source>Layers</source>
+      <translation>层数</translation>
+    </message>
+    <message>
+      <location line="-5" />
+      <source>Decoder layers</source>
+      <translation>解码器层数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Hidden size</source>
+      <translation>隐藏维度</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>Width of the model; a multiple of the heads</source>
+      <translation>模型宽度；须为注意力头数的倍数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Attention heads</source>
+      <translation>注意力头数</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>Attention heads; hidden / heads must be even</source>
+      <translation>注意力头数；隐藏维度 / 头数必须为偶数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <location line="+3" />
+      <source>KV heads</source>
+      <translation>KV 头数</translation>
+    </message>
+    <message>
+      <location line="-3" />
+      <source>Key/value heads (grouped-query attention); divides the heads</source>
+      <translation>键/值头数（分组查询注意力）；须能整除注意力头数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>MLP size</source>
+      <translation>MLP 维度</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>Width of the SwiGLU MLP (about 2.7 × hidden)</source>
+      <translation>SwiGLU MLP 的宽度（约为隐藏维度的 2.7 倍）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Hidden</source>
+      <translation>隐藏维度</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Heads</source>
+      <translation>头数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>MLP</source>
+      <translation>MLP</translation>
+    </message>
+    <message>
+      <location line="+17" />
+      <location line="+88" />
+      <source>Use for training</source>
+      <translation>用于训练</translation>
+    </message>
+    <message>
+      <location line="-86" />
+      <source>Sets the Train page to train this size from scratch (no model to import)</source>
+      <translation>将训练页设置为从零训练此规模的模型（不导入模型）</translation>
+    </message>
+    <message>
+      <location line="+32" />
+      <source>Train a SentencePiece tokenizer on the dataset open on the Data page, for a model trained from scratch.</source>
+      <translation>在数据页打开的数据集上训练一个 SentencePiece 分词器，供从零训练的模型使用。</translation>
+    </message>
+    <message>
+      <location line="+8" />
+      <source>Dataset</source>
+      <translation>数据集</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Tokenizer vocabulary size</source>
+      <translation>分词器词表大小</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Number of pieces. A small corpus supports only a small vocabulary; the error says which size fits.</source>
+      <translation>词元数量。语料较小时只能支持较小的词表；出错时会提示合适的大小。</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>BPE (subwords)</source>
+      <translation>BPE（子词）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Unigram (subwords)</source>
+      <translation>Unigram（子词）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Characters</source>
+      <translation>字符</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Tokenizer model type</source>
+      <translation>分词器模型类型</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>bpe or unigram subwords, or char: one piece per character (the vocabulary size is then an upper bound)</source>
+      <translation>bpe 或 unigram 子词，或 char：每个字符一个词元（此时词表大小为上限）</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Model type</source>
+      <translation>模型类型</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Tokenizer output file</source>
+      <translation>分词器输出文件</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Where the .model file is written (a .vocab listing goes next to it)</source>
+      <translation>.model 文件的写入位置（旁边还会生成一个 .vocab 列表）</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Choose the tokenizer output file</source>
+      <translation>选择分词器输出文件</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>Output</source>
+      <translation>输出</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Train tokenizer</source>
+      <translation>训练分词器</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Runs on a worker thread; the window stays usable</source>
+      <translation>在工作线程上运行；窗口仍可正常使用</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Tokenizer training in progress</source>
+      <translation>正在训练分词器</translation>
+    </message>
+    <message>
+      <location line="+16" />
+      <source>Sets the Train page's tokenizer to this file (and the vocabulary of the size presets)</source>
+      <translation>将训练页的分词器设为此文件（并更新规模预设的词表大小）</translation>
+    </message>
+    <message>
+      <location line="+12" />
+      <source>Tokenizer output</source>
+      <translation>分词器输出</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>SentencePiece model (*.model)</source>
+      <translation>SentencePiece 模型 (*.model)</translation>
+    </message>
+    <message>
+      <location line="+24" />
+      <source>Loading %1…</source>
+      <translation>正在加载 %1…</translation>
+    </message>
+    <message>
+      <location line="+12" />
+      <source>Cancelling…</source>
+      <translation>正在取消…</translation>
+    </message>
+    <message>
+      <location line="+56" />
+      <source>custom dimensions</source>
+      <translation>自定义维度</translation>
+    </message>
+    <message>
+      <location line="+31" />
+      <source>invalid</source>
+      <translation>无效</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <source>MLP %1, head size %2</source>
+      <translation>MLP %1，头维度 %2</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Embedding %1 × %2 (tied with the output layer)</source>
+      <translation>词嵌入 %1 × %2（与输出层共享）</translation>
+    </message>
+    <message>
+      <location line="+10" />
+      <source>Estimate (without the program itself): %1</source>
+      <translation>估算（不含程序本身）：%1</translation>
+    </message>
+    <message>
+      <location line="+8" />
+      <source>An estimate: %1 GFLOP per step (6 × parameters × tokens, plus attention) divided by %2 GFLOP/s measured on this machine with a float32 matmul. Element-wise work and the optimizer add to it.</source>
+      <translation>估算值：每步 %1 GFLOP（6 × 参数量 × 词元数，加上注意力）除以本机用 float32 矩阵乘法实测的 %2 GFLOP/s。逐元素运算和优化器还会增加耗时。</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <source>measuring…</source>
+      <translation>测量中…</translation>
+    </message>
+    <message>
+      <location line="+12" />
+      <source>Tokenizer: trained on the data when the run starts (%1 pieces, or train one on the Tokenizer tab).</source>
+      <translation>分词器：训练开始时在数据上训练（%1 个词元；也可在“分词器”标签页中训练一个）。</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Tokenizer: %1</source>
+      <translation>分词器：%1</translation>
+    </message>
+    <message>
+      <location line="+45" />
+      <location line="+24" />
+      <source>No dataset: open one on the Data page first.</source>
+      <translation>没有数据集：请先在数据页打开一个。</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Training a %1 tokenizer with %2 pieces on %3…</source>
+      <translation>正在 %3 上训练 %1 分词器（%2 个词元）…</translation>
+    </message>
+    <message>
+      <location line="+30" />
+      <source>&lt;b&gt;Wrote %1&lt;/b&gt;&lt;br&gt;%2 pieces (%3); BOS = %4, EOS = %5.&lt;br&gt;A line of the dataset:&lt;br&gt;&lt;i&gt;%6&lt;/i&gt;&lt;br&gt;becomes %7 tokens:&lt;br&gt;%8</source>
+      <translation>&lt;b&gt;已写入 %1&lt;/b&gt;&lt;br&gt;%2 个词元（%3）；BOS = %4，EOS = %5。&lt;br&gt;数据集中的一行：&lt;br&gt;&lt;i&gt;%6&lt;/i&gt;&lt;br&gt;切分为 %7 个词元：&lt;br&gt;%8</translation>
+    </message>
+  </context>
+  <context>
+    <name>ModelWorker</name>
+    <message>
+      <location filename="../ui/model_worker.cpp" line="+81" />
       <source>Load a model with a tokenizer first.</source>
       <translation>请先加载带分词器的模型。</translation>
     </message>
@@ -1068,6 +1655,19 @@
       <location line="+10" />
       <source>Exporting %1…</source>
       <translation>正在导出 %1…</translation>
+    </message>
+  </context>
+  <context>
+    <name>ScratchWorker</name>
+    <message>
+      <location filename="../ui/scratch_worker.cpp" line="+58" />
+      <source>No dataset: open one on the Data page first.</source>
+      <translation>没有数据集：请先在数据页打开一个。</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>Choose where to write the tokenizer (a .model file).</source>
+      <translation>请选择分词器的写入位置（.model 文件）。</translation>
     </message>
   </context>
   <context>

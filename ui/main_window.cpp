@@ -4,6 +4,7 @@
 #include "project_page.h"
 #include "data_page.h"
 #include "runs_page.h"
+#include "model_page.h"
 #include "model_worker.h"
 #include "train_page.h"
 #include "thread_guard.h"
@@ -48,7 +49,6 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_worker = new ModelWorker;
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(this, &MainWindow::loadRequested, m_worker, &ModelWorker::load, Qt::QueuedConnection);
     connect(this, &MainWindow::chatRequested, m_worker, &ModelWorker::chat, Qt::QueuedConnection);
     connect(this, &MainWindow::resetChatRequested, m_worker, &ModelWorker::resetChat, Qt::QueuedConnection);
 
@@ -58,7 +58,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_data = new DataPage;
     m_train = new TrainPage;
     m_tabs->addTab(m_data, tr("Data"));
-    m_tabs->addTab(buildModelPage(), tr("Model"));
+    m_model = new ModelPage(m_worker);
+    m_tabs->addTab(m_model, tr("Model"));
     m_tabs->addTab(m_train, tr("Train"));
     m_chatPage = buildChatPage();
     m_tabs->addTab(m_chatPage, tr("Chat"));
@@ -123,15 +124,37 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
                 m_train->setOption("validation_data", validationFile);
                 m_train->setOption("validation_ratio", QString::number(ratio));
                 m_train->setOption("seed", QString::number(seed));
+                m_model->setDatasetPath(path);
             });
+    // The Model page: an import is what the Train page fine-tunes; a size from scratch or a
+    // tokenizer trained there fill the Train page's options.
+    connect(m_model, &ModelPage::loadStarted, this, [this](const QString &path, const QString &tokenizer) {
+        setBusy(true);
+        // The model's tokenizer counts the Data page's tokens.
+        m_data->setTokenizer(tokenizer.isEmpty() ? path : tokenizer);
+        m_train->setOption("model", path);
+    });
+    connect(m_worker, &ModelWorker::loadCancelled, this, [this] { setBusy(false); }, Qt::QueuedConnection);
+    connect(m_model, &ModelPage::scratchChosen, this, [this](const QString &preset, const QVariantMap &options) {
+        for (auto it = options.begin(); it != options.end(); ++it)
+            m_train->setOption(it.key(), it.value().toString());
+        m_train->setOption("preset", preset);
+        m_tabs->setCurrentWidget(m_train);
+    });
+    connect(m_model, &ModelPage::tokenizerChosen, this,
+            [this](const QString &path) { m_train->setOption("tokenizer", path); });
+    // The estimates on the Model page are for the Train page's batch and context.
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_tabs->currentWidget() == m_model)
+            m_model->setTrainingShape(m_train->option("batch_size").toInt(), m_train->option("context_length").toInt());
+    });
 
-    connect(m_worker, &ModelWorker::loadProgress, this, [this](int percent, const QString &tensor) {
-        m_progress->setValue(percent);
+    connect(m_worker, &ModelWorker::loadProgress, this, [this](int, const QString &tensor) {
         statusBar()->showMessage(tr("Loading %1").arg(tensor));
     }, Qt::QueuedConnection);
     connect(m_worker, &ModelWorker::loaded, this, [this](const QString &card, bool hasTokenizer) {
+        Q_UNUSED(card); // the Model page shows it
         setBusy(false);
-        m_modelCard->setText(card);
         m_haveChatModel = hasTokenizer;
         m_send->setEnabled(hasTokenizer);
         statusBar()->showMessage(hasTokenizer ? tr("Model loaded. Chat is ready.")
@@ -144,7 +167,6 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_worker, &ModelWorker::loadFailed, this, [this](const QString &message) {
         setBusy(false);
         statusBar()->showMessage(message);
-        m_modelCard->setText(QStringLiteral("<p style='color:#b00020'>%1</p>").arg(message.toHtmlEscaped()));
         Q_EMIT modelLoadFailed(message);
     }, Qt::QueuedConnection);
     connect(m_worker, &ModelWorker::tokenArrived, this, [this](const QString &text) {
@@ -181,59 +203,6 @@ MainWindow::~MainWindow()
     m_worker->requestStop();
     m_thread.quit();
     m_thread.wait();
-}
-
-QWidget *MainWindow::buildModelPage()
-{
-    auto *page = new QWidget;
-    auto *layout = new QVBoxLayout(page);
-    auto *buttons = new QHBoxLayout;
-    m_openFolder = new QPushButton(tr("Import Hugging Face folder…"));
-    m_openFile = new QPushButton(tr("Import GGUF or llama2.c file…"));
-    m_bf16 = new QCheckBox(tr("Compute in bf16 (half the memory)"));
-    m_bf16->setToolTip(tr("Weights are kept in bfloat16. Faster on CPUs with AVX-512 BF16, slightly less exact."));
-    buttons->addWidget(m_openFolder);
-    buttons->addWidget(m_openFile);
-    buttons->addWidget(m_bf16);
-    buttons->addStretch();
-    layout->addLayout(buttons);
-
-    auto *form = new QFormLayout;
-    m_tokenizerPath = new QLineEdit;
-    m_tokenizerPath->setPlaceholderText(tr("optional: a SentencePiece .model for weights without a tokenizer"));
-    form->addRow(tr("Tokenizer"), m_tokenizerPath);
-    layout->addLayout(form);
-
-    auto *progressRow = new QHBoxLayout;
-    m_progress = new QProgressBar;
-    m_progress->setRange(0, 100);
-    m_progress->setValue(0);
-    m_cancel = new QPushButton(tr("Cancel"));
-    m_cancel->setEnabled(false);
-    progressRow->addWidget(m_progress);
-    progressRow->addWidget(m_cancel);
-    layout->addLayout(progressRow);
-
-    m_modelCard = new QLabel(tr("No model loaded."));
-    m_modelCard->setTextFormat(Qt::RichText);
-    m_modelCard->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    m_modelCard->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_modelCard->setObjectName(QStringLiteral("modelCard"));
-    layout->addWidget(m_modelCard, 1);
-
-    connect(m_openFolder, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Hugging Face model folder"));
-        if (!dir.isEmpty())
-            openModel(dir);
-    });
-    connect(m_openFile, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(this, tr("Model file"), QString(),
-                                                          tr("Models (*.gguf *.bin);;All files (*)"));
-        if (!file.isEmpty())
-            openModel(file);
-    });
-    connect(m_cancel, &QPushButton::clicked, this, [this] { m_worker->requestStop(); });
-    return page;
 }
 
 QWidget *MainWindow::buildChatPage()
@@ -298,14 +267,7 @@ void MainWindow::openModel(const QString &path)
 {
     if (m_busy)
         return;
-    setBusy(true);
-    m_progress->setValue(0);
-    m_cancel->setEnabled(true);
-    Q_EMIT loadRequested(path, m_tokenizerPath->text().trimmed(), m_bf16->isChecked());
-    // The model's tokenizer counts the Data page's tokens, and the model is what the Train
-    // page fine-tunes.
-    m_data->setTokenizer(m_tokenizerPath->text().trimmed().isEmpty() ? path : m_tokenizerPath->text().trimmed());
-    m_train->setOption("model", path);
+    m_model->openModel(path);
 }
 
 // Projects and model imports, one menu action away from any page.
@@ -470,9 +432,7 @@ void MainWindow::dropEvent(QDropEvent *event)
 void MainWindow::setBusy(bool busy)
 {
     m_busy = busy;
-    m_openFolder->setEnabled(!busy);
-    m_openFile->setEnabled(!busy);
-    m_cancel->setEnabled(busy);
+    m_model->setWorkerBusy(busy && !m_model->isLoading());
     m_send->setEnabled(!busy && m_haveChatModel);
     m_stop->setEnabled(busy);
     m_reset->setEnabled(!busy);

@@ -9,6 +9,7 @@ class ClassifyPage;
 class ProjectPage;
 class DataPage;
 class RunsPage;
+class ModelPage;
 class ModelWorker;
 class QTabWidget;
 class TrainPage;
@@ -38,6 +39,7 @@ public:
     DataPage *dataPage() const { return m_data; }
     ClassifyPage *classifyPage() const { return m_classify; }
     RunsPage *runsPage() const { return m_runs; }
+    ModelPage *modelPage() const { return m_model; }
     // Shows the Data page with `path` loading (as a dropped file does).
     void openData(const QString &path);
 
@@ -62,7 +64,6 @@ protected:
 public:
 
 Q_SIGNALS:
-    void loadRequested(const QString &path, const QString &tokenizerPath, bool bf16);
     void chatRequested(const QString &text, const QString &systemPrompt, double temperature, int maxNewTokens);
     void resetChatRequested();
     void modelLoaded();
@@ -72,7 +73,6 @@ Q_SIGNALS:
     void chatSnapshotInUse(qint64 step);
 
 private:
-    QWidget *buildModelPage();
     QWidget *buildChatPage();
     void setBusy(bool busy);
     void send();
@@ -88,19 +88,12 @@ private:
     DataPage *m_data = nullptr;
     ClassifyPage *m_classify = nullptr;
     RunsPage *m_runs = nullptr;
+    ModelPage *m_model = nullptr;
     QTabWidget *m_tabs = nullptr;
     QWidget *m_chatPage = nullptr;
     ModelWorker *m_worker = nullptr; // lives on m_thread
     bool m_busy = false;
     bool m_haveChatModel = false;
-
-    QLabel *m_modelCard = nullptr;
-    QProgressBar *m_progress = nullptr;
-    QPushButton *m_cancel = nullptr;
-    QPushButton *m_openFolder = nullptr;
-    QPushButton *m_openFile = nullptr;
-    QCheckBox *m_bf16 = nullptr;
-    QLineEdit *m_tokenizerPath = nullptr;
 
     QTextBrowser *m_transcript = nullptr;
     QPlainTextEdit *m_input = nullptr;

@@ -1,5 +1,7 @@
 #include "model_worker.h"
 
+#include "model_card.h"
+
 #include "chat_session.h"
 #include "error.h"
 #include "model_loader.h"
@@ -9,7 +11,6 @@
 #include "tokenizer.h"
 
 #include <QDateTime>
-#include <QLocale>
 
 namespace tb {
 struct ModelWorkerState {
@@ -38,52 +39,34 @@ void ModelWorker::load(const QString &path, const QString &tokenizerPath, bool b
 {
     configureWorkerThread(*d);
     m_stop = false;
+    if (m_cancelLoad) { // cancelled before it started
+        Q_EMIT loadCancelled();
+        return;
+    }
     try {
         tb::LoadOptions options;
         options.computeDtype = bf16 ? torch::kBFloat16 : torch::kFloat;
         options.tokenizerPath = tokenizerPath.toStdString();
         options.progress = [this](double fraction, const std::string &tensor) {
             Q_EMIT loadProgress(int(fraction * 100), QString::fromStdString(tensor));
-            return !m_stop.load();
+            return !m_stop.load() && !m_cancelLoad.load();
         };
         tb::LoadedModel result = tb::loadCheckpoint(path.toStdString(), options);
-        const tb::ModelConfig &c = result.model->config();
-        QString templateName = tr("none");
+        if (m_cancelLoad) { // Cancel pressed after the last tensor: keep the model in use
+            Q_EMIT loadCancelled();
+            return;
+        }
+        const QString card = ModelCard::html(result, path, bf16, torch::get_num_threads());
         if (result.tokenizer) {
             const auto kind = tb::detectChatTemplate(result.tokenizer->chatTemplateSource());
-            templateName = QString::fromStdString(tb::chatTemplateName(kind));
             d->session = std::make_unique<tb::ChatSession>(result.model, result.tokenizer, kind);
         } else {
             d->session.reset();
         }
-        const QString card =
-            QStringLiteral("<h3>%1</h3><table>").arg(path.toHtmlEscaped())
-            + QStringLiteral("<tr><td>%1</td><td>%2</td></tr>").arg(tr("Format"), QString::fromStdString(result.format))
-            + QStringLiteral("<tr><td>%1</td><td>Llama: %2 × %3, %4 / %5 %6</td></tr>")
-                  .arg(tr("Architecture"))
-                  .arg(c.numLayers)
-                  .arg(c.hiddenSize)
-                  .arg(c.numHeads)
-                  .arg(c.numKvHeads)
-                  .arg(tr("heads / KV heads"))
-            + QStringLiteral("<tr><td>%1</td><td>%2</td></tr>")
-                  .arg(tr("Parameters"), QLocale().toString(qlonglong(c.parameterCount())))
-            + QStringLiteral("<tr><td>%1</td><td>%2 → %3</td></tr>")
-                  .arg(tr("Stored / compute dtype"), QString::fromStdString(result.storedDtype),
-                       bf16 ? QStringLiteral("bf16") : QStringLiteral("f32"))
-            + QStringLiteral("<tr><td>%1</td><td>%2</td></tr>").arg(tr("Context")).arg(c.maxPositions)
-            + QStringLiteral("<tr><td>%1</td><td>%2</td></tr>")
-                  .arg(tr("Tokenizer"), result.tokenizer ? tr("SentencePiece, %1 pieces").arg(result.tokenizer->vocabSize())
-                                                         : tr("none"))
-            + QStringLiteral("<tr><td>%1</td><td>%2</td></tr>").arg(tr("Chat template"), templateName)
-            + QStringLiteral("<tr><td>%1</td><td id='threads'>%2</td></tr>")
-                  .arg(tr("Threads"))
-                  .arg(torch::get_num_threads())
-            + QStringLiteral("</table>");
         d->loaded = std::move(result);
         Q_EMIT loaded(card, bool(d->loaded.tokenizer));
     } catch (const tb::Cancelled &) {
-        Q_EMIT loadFailed(tr("Loading was cancelled."));
+        Q_EMIT loadCancelled();
     } catch (const std::exception &e) {
         std::string message = e.what();
         Q_EMIT loadFailed(QString::fromStdString(message.substr(0, message.find('\n'))));

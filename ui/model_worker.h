@@ -24,6 +24,10 @@ public:
 
     // Safe from any thread: takes effect within one token / one tensor.
     void requestStop() { m_stop = true; }
+    // Loading has its own cancel flag, armed by the GUI before it requests a load (so a
+    // Cancel pressed before the worker starts the load still counts) and set by Cancel.
+    void armLoad() { m_cancelLoad = false; }
+    void cancelLoad() { m_cancelLoad = true; }
 
 public Q_SLOTS:
     void load(const QString &path, const QString &tokenizerPath, bool bf16);
@@ -34,6 +38,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void loadProgress(int percent, const QString &tensor);
+    // Nothing changed: the model loaded before (if any) is still the one in use.
+    void loadCancelled();
     void loaded(const QString &modelCardHtml, bool hasTokenizer);
     void loadFailed(const QString &message);
     void tokenArrived(const QString &text);
@@ -44,4 +50,5 @@ Q_SIGNALS:
 private:
     std::unique_ptr<tb::ModelWorkerState> d;
     std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_cancelLoad{false};
 };
