@@ -64,9 +64,12 @@ QString fixtureWithTokenizer(const QString &fixture)
     t.corpusPath = corpus.toStdString();
     t.outputPrefix = (tbtest::tempDir() + "/fixture-tok").toStdString();
     t.vocabSize = 512;
-    auto tok = tb::Tokenizer::train(t);
-    tok->setChatTemplateSource(tb::chatTemplateJinja(tb::ChatTemplateKind::Zephyr));
-    tok->writeHfFiles(dir.toStdString());
+    // The engine refuses the GUI thread, where the test runs.
+    tbtest::onWorkerThread([&] {
+        auto tok = tb::Tokenizer::train(t);
+        tok->setChatTemplateSource(tb::chatTemplateJinja(tb::ChatTemplateKind::Zephyr));
+        tok->writeHfFiles(dir.toStdString());
+    });
     return dir;
 }
 
