@@ -3,6 +3,7 @@
 #include <QMainWindow>
 #include <QThread>
 
+class ChatPage;
 class ClassifyPage;
 class DataPage;
 class RunsPage;
@@ -11,16 +12,12 @@ class QTabWidget;
 class TrainPage;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
-class QTextBrowser;
-class QDoubleSpinBox;
-class QSpinBox;
 class QCheckBox;
 
-// The workbench window: a Model page (import with progress and cancel, model card) and a
-// Chat page (streaming replies, Stop). Every engine call runs on the worker thread.
+// The workbench window: a Model page (import with progress and cancel, model card), the
+// Chat page and the other pages. Every engine call runs on a worker thread.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
@@ -35,6 +32,7 @@ public:
     DataPage *dataPage() const { return m_data; }
     ClassifyPage *classifyPage() const { return m_classify; }
     RunsPage *runsPage() const { return m_runs; }
+    ChatPage *chatPage() const { return m_chat; }
     // Shows the Data page with `path` loading (as a dropped file does).
     void openData(const QString &path);
 
@@ -46,19 +44,15 @@ public:
 
 Q_SIGNALS:
     void loadRequested(const QString &path, const QString &tokenizerPath, bool bf16);
-    void chatRequested(const QString &text, const QString &systemPrompt, double temperature, int maxNewTokens);
-    void resetChatRequested();
     void modelLoaded();
     void modelLoadFailed(const QString &message);
+    // The Chat page finished a reply / talks to the run in progress at `step`.
     void replyDone();
     void chatSnapshotInUse(qint64 step);
 
 private:
     QWidget *buildModelPage();
-    QWidget *buildChatPage();
     void setBusy(bool busy);
-    void send();
-    void appendTranscript(const QString &html);
 
     QThread m_thread;
     TrainPage *m_train = nullptr;
@@ -66,10 +60,10 @@ private:
     ClassifyPage *m_classify = nullptr;
     RunsPage *m_runs = nullptr;
     QTabWidget *m_tabs = nullptr;
-    QWidget *m_chatPage = nullptr;
+    ChatPage *m_chat = nullptr;
     ModelWorker *m_worker = nullptr; // lives on m_thread
     bool m_busy = false;
-    bool m_haveChatModel = false;
+    QString m_modelPath; // being loaded, for the Chat page
 
     QLabel *m_modelCard = nullptr;
     QProgressBar *m_progress = nullptr;
@@ -78,15 +72,4 @@ private:
     QPushButton *m_openFile = nullptr;
     QCheckBox *m_bf16 = nullptr;
     QLineEdit *m_tokenizerPath = nullptr;
-
-    QTextBrowser *m_transcript = nullptr;
-    QPlainTextEdit *m_input = nullptr;
-    QLineEdit *m_system = nullptr;
-    QDoubleSpinBox *m_temperature = nullptr;
-    QSpinBox *m_maxTokens = nullptr;
-    QPushButton *m_send = nullptr;
-    QPushButton *m_stop = nullptr;
-    QPushButton *m_reset = nullptr;
-    QLabel *m_status = nullptr;
-    QString m_reply;
 };
