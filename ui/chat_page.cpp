@@ -4,6 +4,7 @@
 #include "chat_transcript.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -317,7 +318,7 @@ void ChatPage::setSettings(const ChatSettings &s)
     m_repetition->setValue(s.repetitionPenalty);
     m_maxTokens->setValue(s.maxNewTokens);
     m_randomSeed->setChecked(s.randomSeed);
-    m_seed->setValue(int(qBound<qint64>(0, s.seed, INT_MAX)));
+    m_seed->setValue(int(qBound<qint64>(0, s.seed, qint64(INT_MAX))));
     QStringList lines;
     for (const QString &stop : s.stopStrings)
         lines << escape(stop);

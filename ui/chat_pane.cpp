@@ -29,6 +29,14 @@ QString markdownBody(const QString &markdown)
     return html.mid(start, end < 0 ? -1 : end - start);
 }
 
+ChatTurn userTurn(const QString &text)
+{
+    ChatTurn turn;
+    turn.role = QStringLiteral("user");
+    turn.text = text;
+    return turn;
+}
+
 } // namespace
 
 ChatPane::ChatPane(const QString &name, QWidget *parent) : QWidget(parent)
@@ -138,6 +146,7 @@ ChatPane::ChatPane(const QString &name, QWidget *parent) : QWidget(parent)
                 + tr("The %n oldest exchange(s) were left out to fit the model's context.", nullptr, reply.droppedTurns);
         setStatus(status);
         Q_EMIT busyChanged();
+        takePendingModel();
         Q_EMIT replyDone();
     }, queued);
     connect(m_worker, &ChatWorker::replyFailed, this, [this](const QString &message) {
@@ -149,6 +158,7 @@ ChatPane::ChatPane(const QString &name, QWidget *parent) : QWidget(parent)
             Q_EMIT busyChanged();
         }
         setStatus(message, true);
+        takePendingModel();
         Q_EMIT replyDone();
     }, queued);
 
@@ -208,7 +218,7 @@ void ChatPane::onPicked(int index)
         break;
     case ChatModelEntry::Run:
     case ChatModelEntry::Checkpoint:
-        loadPath(e.label, e.path);
+        loadPath(e.label.trimmed(), e.path);
         break;
     case ChatModelEntry::OpenFile:
         m_picker->setCurrentIndex(m_pickedIndex);
@@ -224,14 +234,29 @@ void ChatPane::onPicked(int index)
 
 void ChatPane::useModel(const QString &label, const SnapshotPtr &model, bool live)
 {
-    if (!model || m_generating)
+    if (!model)
         return;
+    if (m_generating) {
+        // Taken up when the reply in progress ends, so the engine's history gets that reply too.
+        m_pending = {ChatModelEntry::Model, label, QString(), model};
+        m_pendingLive = live;
+        return;
+    }
     m_model = model;
     m_modelLabel = label;
     m_live = live;
     Q_EMIT useModelRequested(model, m_turns);
     setEntries(m_entries);
     Q_EMIT busyChanged();
+}
+
+void ChatPane::takePendingModel()
+{
+    if (!m_pending.model)
+        return;
+    const ChatModelEntry pending = m_pending;
+    m_pending = ChatModelEntry();
+    useModel(pending.label, pending.model, m_pendingLive);
 }
 
 void ChatPane::loadPath(const QString &label, const QString &path, const QString &tokenizerPath, bool bf16)
@@ -268,7 +293,7 @@ bool ChatPane::send(const QString &text, const ChatSettings &settings)
     if (isBusy() || !m_model || text.trimmed().isEmpty())
         return false;
     m_beforeReply = m_turns;
-    m_turns << ChatTurn{QStringLiteral("user"), text};
+    m_turns << userTurn(text);
     startReply();
     Q_EMIT sendRequested(text, settings);
     return true;
@@ -294,7 +319,7 @@ bool ChatPane::editAndResend(int turnIndex, const QString &text, const ChatSetti
     m_beforeReply = m_turns;
     m_turns.resize(turnIndex);
     const ChatTurns kept = m_turns;
-    m_turns << ChatTurn{QStringLiteral("user"), text};
+    m_turns << userTurn(text);
     startReply();
     Q_EMIT editRequestedToWorker(kept, text, settings);
     return true;

@@ -88,6 +88,7 @@ Q_SIGNALS:
 private:
     void onPicked(int index);
     void startReply();
+    void takePendingModel();
     void render();
     void setStatus(const QString &text, bool error = false);
 
@@ -110,6 +111,8 @@ private:
     bool m_generating = false;
     bool m_loading = false;
     bool m_live = false;
+    ChatModelEntry m_pending; // a model handed in during a reply
+    bool m_pendingLive = false;
     int m_engineMessages = 0;
     int m_pickedIndex = 0;
 };

@@ -34,7 +34,7 @@ QString stopReasonText(const QString &reason)
     if (reason == QLatin1String("max_tokens"))
         return ChatTranscript::tr("the token limit");
     if (reason == QLatin1String("cancelled"))
-        return ChatTranscript::tr("Stop");
+        return ChatTranscript::tr("Stop pressed");
     if (reason == QLatin1String("context_full"))
         return ChatTranscript::tr("a full context");
     return reason;
