@@ -86,6 +86,9 @@ ChatPage::ChatPage(QWidget *parent) : QWidget(parent)
     m_paneA->transcript()->setObjectName(QStringLiteral("transcript"));
     m_split->addWidget(m_paneA);
     m_split->addWidget(m_paneB);
+    m_split->setStretchFactor(0, 1);
+    m_split->setStretchFactor(1, 1);
+    m_split->setChildrenCollapsible(false);
     m_paneB->hide();
     middle->addWidget(m_split, 1);
     middle->addWidget(buildSettings());
@@ -197,7 +200,10 @@ ChatPage::~ChatPage() = default;
 QWidget *ChatPage::buildSettings()
 {
     auto *box = new QGroupBox(tr("Settings"));
-    auto *form = new QFormLayout(box);
+    auto *outer = new QVBoxLayout(box);
+    auto *form = new QFormLayout;
+    outer->addLayout(form);
+    outer->addStretch(); // the rows stay together at the top
     form->setRowWrapPolicy(QFormLayout::WrapLongRows);
 
     m_system = new QPlainTextEdit;
@@ -285,8 +291,8 @@ QWidget *ChatPage::buildSettings()
     scroll->setWidget(box);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setMinimumWidth(box->sizeHint().width() + 20);
-    scroll->setMaximumWidth(340);
+    scroll->setMinimumWidth(260);
+    scroll->setMaximumWidth(320);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     return scroll;
 }
@@ -344,6 +350,8 @@ void ChatPage::setSideBySide(bool on)
     if (m_sideBySide->isChecked() != on)
         m_sideBySide->setChecked(on); // comes back here through toggled()
     m_paneB->setVisible(on);
+    if (on)
+        m_split->setSizes({1000, 1000}); // two equal halves
     updateButtons();
 }
 

@@ -94,7 +94,9 @@ ChatPane::ChatPane(const QString &name, QWidget *parent) : QWidget(parent)
     connect(this, &ChatPane::resetRequested, m_worker, &ChatWorker::reset, queued);
 
     connect(m_worker, &ChatWorker::loadProgress, this, [this](int percent) { m_progress->setValue(percent); }, queued);
-    connect(m_worker, &ChatWorker::loadFailed, this, [this](const QString &message) {
+    connect(m_worker, &ChatWorker::loadFailed, this, [this](const QString &message, int request) {
+        if (request != m_request)
+            return; // an answer to an earlier choice
         if (m_loading) {
             m_loading = false;
             m_progress->hide();
@@ -104,7 +106,9 @@ ChatPane::ChatPane(const QString &name, QWidget *parent) : QWidget(parent)
         setStatus(tr("Could not use %1: %2").arg(m_loadingLabel, message), true);
     }, queued);
     connect(m_worker, &ChatWorker::modelReady, this,
-            [this](const SnapshotPtr &model, const QString &templateName, int context, qint64 step) {
+            [this](const SnapshotPtr &model, const QString &templateName, int context, qint64 step, int request) {
+                if (request != m_request)
+                    return; // an answer to an earlier choice
                 if (m_loading) {
                     // A model this pane loaded: now it is held here and offered to the page.
                     m_loading = false;
@@ -242,10 +246,17 @@ void ChatPane::useModel(const QString &label, const SnapshotPtr &model, bool liv
         m_pendingLive = live;
         return;
     }
+    if (m_loading) {
+        // A model handed in while another loads wins; the load is cancelled and its answer ignored.
+        m_worker->requestStop();
+        m_loading = false;
+        m_progress->hide();
+        m_picker->setEnabled(true);
+    }
     m_model = model;
     m_modelLabel = label;
     m_live = live;
-    Q_EMIT useModelRequested(model, m_turns);
+    Q_EMIT useModelRequested(model, m_turns, ++m_request);
     setEntries(m_entries);
     Q_EMIT busyChanged();
 }
@@ -271,7 +282,7 @@ void ChatPane::loadPath(const QString &label, const QString &path, const QString
     m_progress->show();
     m_picker->setEnabled(false);
     setStatus(tr("Loading %1…").arg(label));
-    Q_EMIT loadRequested(path, tokenizerPath, bf16, m_turns);
+    Q_EMIT loadRequested(path, tokenizerPath, bf16, m_turns, ++m_request);
     Q_EMIT busyChanged();
 }
 

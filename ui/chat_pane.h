@@ -77,8 +77,9 @@ Q_SIGNALS:
     void liveModelInUse(qint64 step);
 
     // To the worker (queued).
-    void useModelRequested(const SnapshotPtr &model, const ChatTurns &history);
-    void loadRequested(const QString &path, const QString &tokenizerPath, bool bf16, const ChatTurns &history);
+    void useModelRequested(const SnapshotPtr &model, const ChatTurns &history, int request);
+    void loadRequested(const QString &path, const QString &tokenizerPath, bool bf16, const ChatTurns &history,
+                       int request);
     void sendRequested(const QString &text, const ChatSettings &settings);
     void regenerateRequested(const ChatSettings &settings);
     void editRequestedToWorker(const ChatTurns &kept, const QString &text, const ChatSettings &settings);
@@ -115,4 +116,5 @@ private:
     bool m_pendingLive = false;
     int m_engineMessages = 0;
     int m_pickedIndex = 0;
+    int m_request = 0; // the latest useModel/load asked of the worker
 };

@@ -39,7 +39,7 @@ ChatWorker::ChatWorker() : d(std::make_unique<tb::ChatWorkerState>()) {}
 
 ChatWorker::~ChatWorker() = default;
 
-void ChatWorker::useModel(const SnapshotPtr &model, const ChatTurns &history)
+void ChatWorker::useModel(const SnapshotPtr &model, const ChatTurns &history, int request)
 {
     // OpenMP keeps its thread count per OS thread: set it on this one.
     if (!d->threadsConfigured) {
@@ -47,7 +47,7 @@ void ChatWorker::useModel(const SnapshotPtr &model, const ChatTurns &history)
         d->threadsConfigured = true;
     }
     if (!model || !model->tokenizer) {
-        Q_EMIT loadFailed(tr("This model has no tokenizer, so it cannot chat."));
+        Q_EMIT loadFailed(tr("This model has no tokenizer, so it cannot chat."), request);
         return;
     }
     try {
@@ -57,14 +57,15 @@ void ChatWorker::useModel(const SnapshotPtr &model, const ChatTurns &history)
         d->session = std::move(session);
         d->model = model;
         Q_EMIT modelReady(model, QString::fromStdString(tb::chatTemplateName(model->chatTemplate)),
-                          int(model->model->config().maxPositions), qint64(model->step));
+                          int(model->model->config().maxPositions), qint64(model->step), request);
         Q_EMIT historyChanged(int(d->session->messages().size()));
     } catch (const std::exception &e) {
-        Q_EMIT loadFailed(firstLine(e));
+        Q_EMIT loadFailed(firstLine(e), request);
     }
 }
 
-void ChatWorker::loadModel(const QString &path, const QString &tokenizerPath, bool bf16, const ChatTurns &history)
+void ChatWorker::loadModel(const QString &path, const QString &tokenizerPath, bool bf16, const ChatTurns &history,
+                           int request)
 {
     if (!d->threadsConfigured) {
         tb::configureThreads(0);
@@ -83,7 +84,8 @@ void ChatWorker::loadModel(const QString &path, const QString &tokenizerPath, bo
         if (!loaded.tokenizer) {
             Q_EMIT loadFailed(tr("%1 has no tokenizer, so it cannot chat; open it on the Model page with a "
                                  "tokenizer file")
-                                  .arg(QFileInfo(path).fileName()));
+                                  .arg(QFileInfo(path).fileName()),
+                              request);
             return;
         }
         auto snapshot = std::make_shared<tb::ModelSnapshot>();
@@ -91,11 +93,11 @@ void ChatWorker::loadModel(const QString &path, const QString &tokenizerPath, bo
         snapshot->model = loaded.model;
         snapshot->tokenizer = loaded.tokenizer;
         snapshot->chatTemplate = tb::detectChatTemplate(loaded.tokenizer->chatTemplateSource());
-        useModel(snapshot, history);
+        useModel(snapshot, history, request);
     } catch (const tb::Cancelled &) {
-        Q_EMIT loadFailed(tr("Loading was cancelled."));
+        Q_EMIT loadFailed(tr("Loading was cancelled."), request);
     } catch (const std::exception &e) {
-        Q_EMIT loadFailed(firstLine(e));
+        Q_EMIT loadFailed(firstLine(e), request);
     }
 }
 
@@ -154,7 +156,7 @@ void ChatWorker::generate(Mode mode, const ChatTurns &kept, const QString &text,
         turn.tokens = int(reply.generation.ids.size());
         turn.tokensPerSecond = reply.generation.tokensPerSecond();
         turn.stopReason = QString::fromStdString(tb::stopReasonName(reply.generation.reason));
-        turn.seed = settings.seed;
+        turn.seed = settings.temperature > 0 ? settings.seed : -1; // greedy needs no seed
         turn.droppedTurns = reply.droppedTurns;
         Q_EMIT historyChanged(int(d->session->messages().size()));
         Q_EMIT replyFinished(turn);

@@ -28,10 +28,11 @@ public:
 
 public Q_SLOTS:
     // Talks to `model` from now on, continuing `history` with it.
-    void useModel(const SnapshotPtr &model, const ChatTurns &history);
+    void useModel(const SnapshotPtr &model, const ChatTurns &history, int request);
     // Loads a model file or folder, a checkpoint or a run (its best, else last, checkpoint;
     // LoRA merged over its base), then talks to it.
-    void loadModel(const QString &path, const QString &tokenizerPath, bool bf16, const ChatTurns &history);
+    void loadModel(const QString &path, const QString &tokenizerPath, bool bf16, const ChatTurns &history,
+                   int request);
     void send(const QString &text, const ChatSettings &settings);
     void regenerate(const ChatSettings &settings);
     // Edit-and-resend: the conversation becomes `kept` (the messages before the edited one),
@@ -43,9 +44,11 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void loadProgress(int percent);
-    void loadFailed(const QString &message);
+    // `request` echoes the useModel/loadModel call answered, so a late answer is told apart.
+    void loadFailed(const QString &message, int request);
     // The model is in place (a loaded one arrives here as a snapshot the page can share).
-    void modelReady(const SnapshotPtr &model, const QString &templateName, int contextLength, qint64 step);
+    void modelReady(const SnapshotPtr &model, const QString &templateName, int contextLength, qint64 step,
+                    int request);
     void tokenArrived(const QString &text);
     void replyFinished(const ChatTurn &reply);
     void replyFailed(const QString &message);

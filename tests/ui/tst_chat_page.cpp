@@ -25,6 +25,7 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTextBrowser>
+#include <QToolButton>
 #include <QtTest/QtTest>
 
 namespace {
@@ -68,8 +69,7 @@ ChatSettings greedy(int maxNewTokens)
 bool openAndWait(ChatPage &page, const QString &path)
 {
     page.openModelPath(path);
-    QTRY_VERIFY_WITH_TIMEOUT(page.pane(0)->hasModel() && !page.pane(0)->isBusy(), 60000);
-    return page.pane(0)->hasModel();
+    return QTest::qWaitFor([&] { return page.pane(0)->hasModel() && !page.pane(0)->isBusy(); }, 60000);
 }
 
 bool pick(ChatPane *pane, const QString &labelPart)
@@ -106,16 +106,16 @@ private Q_SLOTS:
         c.vocabSize = 400;
         c.contextLength = 128;
         c.batchSize = 4;
-        c.maxSteps = 12;
+        c.maxSteps = 30;
         c.warmupSteps = 2;
-        c.evalEvery = 6;
+        c.evalEvery = 15;
         c.evalBatches = 1;
         c.learningRate = 3e-3;
         c.keepLast = 5;
         c.threads = 2;
         c.runDir = m.run.toStdString();
         tb::runTraining(c, {});
-        m.checkpoint = QString::fromStdString(tb::resolveCheckpoint(m.run));
+        m.checkpoint = QString::fromStdString(tb::resolveCheckpoint(m.run.toStdString()));
         QVERIFY(QFile::exists(m.checkpoint + "/trainer_state.json"));
 
         // Slow enough that a long reply takes seconds: Stop must end it mid-way.
@@ -152,8 +152,7 @@ private Q_SLOTS:
         page.input()->setFocus();
         QTest::keyClicks(page.input(), "ROMEO:");
         QTest::keyClick(page.input(), Qt::Key_Return, Qt::ControlModifier);
-        if (!pane->isGenerating() && done.isEmpty())
-            QVERIFY(page.sendMessage()); // the offscreen platform may not deliver the shortcut
+        QVERIFY(pane->isGenerating() || !done.isEmpty());
         QVERIFY(page.input()->toPlainText().isEmpty());
         QVERIFY(done.wait(60000));
         QVERIFY(tokens.count() > 0);
@@ -168,19 +167,10 @@ private Q_SLOTS:
         QVERIFY(!pane->streamedText().isEmpty());
         QVERIFY2(first.text.startsWith(pane->streamedText()), qPrintable(pane->streamedText() + " | " + first.text));
         QVERIFY(pane->transcript()->toPlainText().contains("ROMEO:"));
-        // The reply's longest word is in the transcript (rendered as Markdown, spacing may change).
-        QString word;
-        for (QString w : first.text.split(QRegularExpression("\\s+"))) {
-            w.remove(QRegularExpression("[*_#`>\\[\\]\\\\|~-]"));
-            if (w.size() > word.size())
-                word = w;
-        }
-        QVERIFY2(pane->transcript()->toPlainText().contains(word),
-                 qPrintable(word + " | " + pane->transcript()->toPlainText()));
         const QString status = pane->statusLabel()->text();
         QVERIFY2(status.contains("tokens/s") || status.contains(QString::fromUtf8("词元/秒")), qPrintable(status));
         QCOMPARE(pane->engineMessageCount(), 2);
-        screenshot(page, "chat_single");
+        QCOMPARE(first.seed, qint64(-1)); // greedy: no seed to record
 
         // Greedy: Regenerate gives the same text, and replaces the reply (not adds one).
         QVERIFY(page.regenerate());
@@ -200,6 +190,16 @@ private Q_SLOTS:
         QVERIFY(done.wait(60000));
         const QString seven = pane->turns()[1].text;
         QCOMPARE(pane->turns()[1].seed, qint64(7));
+        // The reply's longest word is in the transcript (rendered as Markdown, spacing may change).
+        QString word;
+        for (QString w : seven.split(QRegularExpression("\\s+"))) {
+            w.remove(QRegularExpression("[*_#`>\\[\\]\\\\|~-]"));
+            if (w.size() > word.size())
+                word = w;
+        }
+        QVERIFY2(word.size() >= 2, qPrintable(seven));
+        QVERIFY2(pane->transcript()->toPlainText().contains(word),
+                 qPrintable(word + " | " + pane->transcript()->toPlainText()));
         QVERIFY(page.regenerate());
         QVERIFY(done.wait(60000));
         QCOMPARE(pane->turns()[1].text, seven);
@@ -222,6 +222,7 @@ private Q_SLOTS:
         QVERIFY(page.regenerate());
         QVERIFY(done.wait(60000));
         QCOMPARE(pane->turns()[1].text, random.text);
+        screenshot(page, "chat_single");
     }
 
     void editAndResendCutsTheHistory()
@@ -231,7 +232,7 @@ private Q_SLOTS:
         ChatPane *pane = page.pane(0);
         page.setSettings(greedy(4));
         QSignalSpy done(&page, &ChatPage::replyDone);
-        for (const QString &text : {"First question", "Second question", "Third question"}) {
+        for (const char *text : {"First question", "Second question", "Third question"}) {
             QVERIFY(page.sendMessage(text));
             QVERIFY(done.wait(60000));
         }
@@ -399,8 +400,7 @@ private Q_SLOTS:
         QElapsedTimer clock;
         clock.start();
         QTest::keyClick(page.input(), Qt::Key_Escape);
-        if (done.isEmpty() && !done.wait(300))
-            page.stop(); // the offscreen platform may not deliver the shortcut
+
         QVERIFY(done.count() > 0 || done.wait(5000));
         QVERIFY2(clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
         QCOMPARE(pane->turns().size(), 2);
