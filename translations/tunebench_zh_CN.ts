@@ -32,12 +32,12 @@
     </message>
     <message>
       <location line="+1" />
-      <location line="+563" />
+      <location line="+571" />
       <source>Save the conversation</source>
       <translation>保存对话</translation>
     </message>
     <message>
-      <location line="-562" />
+      <location line="-570" />
       <source>Save as JSON (everything, loads back) or Markdown (to read and share)</source>
       <translation>保存为 JSON（完整内容，可重新载入）或 Markdown（便于阅读和分享）</translation>
     </message>
@@ -48,12 +48,12 @@
     </message>
     <message>
       <location line="+1" />
-      <location line="+576" />
+      <location line="+584" />
       <source>Load a conversation</source>
       <translation>载入对话</translation>
     </message>
     <message>
-      <location line="-575" />
+      <location line="-583" />
       <source>Open a conversation saved as JSON and continue it</source>
       <translation>打开以 JSON 保存的对话并继续</translation>
     </message>
@@ -68,7 +68,7 @@
       <translation>右侧窗格</translation>
     </message>
     <message>
-      <location line="+13" />
+      <location line="+16" />
       <location line="+1" />
       <source>Cancel edit</source>
       <translation>取消编辑</translation>
@@ -126,7 +126,7 @@
       <translation>设置</translation>
     </message>
     <message>
-      <location line="+5" />
+      <location line="+8" />
       <location line="+5" />
       <source>System prompt</source>
       <translation>系统提示词</translation>
@@ -255,7 +255,7 @@
       <translation>模型输出结束符时结束回复（关闭时会一直生成到词元上限）</translation>
     </message>
     <message>
-      <location line="+92" />
+      <location line="+94" />
       <source>A reply is still being written; wait for it or press Stop.</source>
       <translation>回复仍在生成中；请等待或按“停止”。</translation>
     </message>
@@ -383,12 +383,12 @@
       <translation>%1的状态</translation>
     </message>
     <message>
-      <location line="+24" />
+      <location line="+26" />
       <source>Could not use %1: %2</source>
       <translation>无法使用 %1：%2</translation>
     </message>
     <message>
-      <location line="+15" />
+      <location line="+17" />
       <source>the run in progress at step %1</source>
       <translation>第 %1 步时的进行中训练</translation>
     </message>
@@ -410,7 +410,7 @@
       </translation>
     </message>
     <message>
-      <location line="+40" />
+      <location line="+42" />
       <source>Choose a model…</source>
       <translation>选择模型…</translation>
     </message>
@@ -420,7 +420,7 @@
       <translation>正在等待进行中的训练交出权重…</translation>
     </message>
     <message>
-      <location line="+30" />
+      <location line="+52" />
       <source>Loading %1…</source>
       <translation>正在加载 %1…</translation>
     </message>
@@ -497,8 +497,8 @@
     </message>
     <message>
       <location line="+2" />
-      <source>Stop</source>
-      <translation>停止</translation>
+      <source>Stop pressed</source>
+      <translation>按下了停止</translation>
     </message>
     <message>
       <location line="+2" />
@@ -609,12 +609,12 @@
       <translation>此模型没有分词器，无法对话。</translation>
     </message>
     <message>
-      <location line="+34" />
+      <location line="+35" />
       <source>%1 has no tokenizer, so it cannot chat; open it on the Model page with a tokenizer file</source>
       <translation>%1 没有分词器，无法对话；请在“模型”页面配合分词器文件打开它</translation>
     </message>
     <message>
-      <location line="+12" />
+      <location line="+13" />
       <source>Loading was cancelled.</source>
       <translation>加载已取消。</translation>
     </message>

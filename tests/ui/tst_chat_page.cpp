@@ -323,7 +323,7 @@ private Q_SLOTS:
                 R"({"role": "assistant", "content": "hi"}]}]})");
         f.close();
         QVERIFY(!page.loadJson(bad));
-        QVERIFY2(page.lastError().contains("message 1"), qPrintable(page.lastError()));
+        QVERIFY2(page.lastError().contains("\"assistant\""), qPrintable(page.lastError())); // the role at fault
         QCOMPARE(pane->turns(), turns);
         QCOMPARE(pane->engineMessageCount(), 4);
     }
