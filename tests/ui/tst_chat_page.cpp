@@ -16,6 +16,8 @@
 #include "train_config.h"
 #include "trainer.h"
 
+#include <QAbstractButton>
+#include <QAbstractSpinBox>
 #include <QApplication>
 #include <QComboBox>
 #include <QElapsedTimer>
@@ -26,6 +28,7 @@
 #include <QSignalSpy>
 #include <QTextBrowser>
 #include <QToolButton>
+#include <QUrl>
 #include <QtTest/QtTest>
 
 namespace {
@@ -255,6 +258,80 @@ private Q_SLOTS:
         // An assistant message cannot be edited.
         page.editMessage(1);
         QCOMPARE(page.editingTurn(), -1);
+        // The transcript's "Edit" link beside a user message starts the same edit.
+        Q_EMIT pane->transcript()->anchorClicked(QUrl("edit:0"));
+        QCOMPARE(page.editingTurn(), 0);
+        QCOMPARE(page.input()->toPlainText(), QString("First question"));
+    }
+
+    void oldTurnsDroppedToFitAreNoted()
+    {
+        ChatPage page;
+        QVERIFY(openAndWait(page, models().checkpoint));
+        ChatPane *pane = page.pane(0);
+        page.setSettings(greedy(40)); // the tiny model's context is 128 tokens
+        QSignalSpy done(&page, &ChatPage::replyDone);
+        int dropped = 0;
+        for (int i = 0; i < 5 && dropped == 0; ++i) {
+            QVERIFY(page.sendMessage(QString("Tell me of the king, and of the queen, and of message %1").arg(i)));
+            QVERIFY(done.wait(60000));
+            dropped = pane->turns().last().droppedTurns;
+        }
+        QVERIFY(dropped > 0);
+        // The transcript keeps every turn; the engine holds what fits, and the user is told.
+        QVERIFY(pane->engineMessageCount() < pane->turns().size());
+        QVERIFY2(pane->statusLabel()->text().contains(QString::number(dropped)), qPrintable(pane->statusLabel()->text()));
+        QVERIFY(pane->statusLabel()->text().contains("context") || pane->statusLabel()->text().contains(QString::fromUtf8("上下文")));
+    }
+
+    void assistantMarkdownIsFormatted()
+    {
+        // A saved conversation needs no model to be shown.
+        const QString path = tbtest::tempDir() + "/markdown.json";
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"format": "tunebench-chat", "version": 1, "panes": [{"model": "m", "turns": [)"
+                R"({"role": "user", "content": "Use **stars** here"},)"
+                R"({"role": "assistant", "content": "Some **bold** words
+
+- first item
+- second item"}]}]})");
+        f.close();
+        ChatPage page;
+        QVERIFY(page.loadJson(path));
+        const QString plain = page.pane(0)->transcript()->toPlainText();
+        QVERIFY2(plain.contains("Use **stars** here"), qPrintable(plain)); // the user's text as typed
+        QVERIFY2(!plain.contains("**bold**"), qPrintable(plain));           // the reply rendered
+        QVERIFY(plain.contains("bold"));
+        QVERIFY(plain.contains("first item"));
+        const QString html = page.pane(0)->transcript()->toHtml();
+        QVERIFY2(html.contains("font-weight:700") || html.contains("font-weight:600"), qPrintable(html));
+        QVERIFY(html.contains("<li"));
+    }
+
+    void everyControlHasAnAccessibleName()
+    {
+        ChatPage page;
+        const auto widgets = page.findChildren<QWidget *>();
+        int checked = 0;
+        for (QWidget *w : widgets) {
+            if (!qobject_cast<QAbstractButton *>(w) && !qobject_cast<QAbstractSpinBox *>(w)
+                && !qobject_cast<QPlainTextEdit *>(w) && !qobject_cast<QComboBox *>(w)
+                && !qobject_cast<QTextBrowser *>(w))
+                continue;
+            if (qobject_cast<QAbstractSpinBox *>(w->parentWidget()) || qobject_cast<QComboBox *>(w->parentWidget()))
+                continue; // the parts inside a spin box or combo box
+            QVERIFY2(!w->accessibleName().isEmpty(), qPrintable(w->metaObject()->className() + QString(" ") + w->objectName()));
+            ++checked;
+        }
+        QVERIFY(checked >= 20);
+        // Tab goes from the message box to Send.
+        QWidget *next = page.input()->nextInFocusChain();
+        while (next && next != page.input() && !(next->focusPolicy() & Qt::TabFocus))
+            next = next->nextInFocusChain();
+        auto *send = qobject_cast<QPushButton *>(next);
+        QVERIFY(send);
+        QCOMPARE(send->accessibleName(), ChatPage::tr("Send"));
     }
 
     void saveAndLoadRestoreTheConversation()
