@@ -292,13 +292,16 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(R"({"format": "tunebench-chat", "version": 1, "panes": [{"model": "m", "turns": [)"
                 R"({"role": "user", "content": "Use **stars** here"},)"
-                R"({"role": "assistant", "content": "Some **bold** words
-
-- first item
-- second item"}]}]})");
+                R"({"role": "assistant", "content": "Some **bold** words and `code`\n\n- first item\n- second item\n\n)"
+                R"(## A heading\n\n1. one\n2. two", "tokens": 30, "tokens_per_second": 41.5, "stop_reason": "eos", )"
+                R"("seed": "17"}]}]})");
         f.close();
         ChatPage page;
+        page.resize(1000, 560);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
         QVERIFY(page.loadJson(path));
+        screenshot(page, "chat_markdown");
         const QString plain = page.pane(0)->transcript()->toPlainText();
         QVERIFY2(plain.contains("Use **stars** here"), qPrintable(plain)); // the user's text as typed
         QVERIFY2(!plain.contains("**bold**"), qPrintable(plain));           // the reply rendered
