@@ -25,6 +25,48 @@ void ChatSession::reset()
     m_messages.clear();
 }
 
+void ChatSession::truncate(size_t count)
+{
+    if (count > m_messages.size())
+        throw Error("chat: cannot keep " + std::to_string(count) + " messages of a history of "
+                    + std::to_string(m_messages.size()));
+    m_messages.resize(count);
+}
+
+void ChatSession::setMessages(std::vector<ChatMessage> messages)
+{
+    for (size_t i = 0; i < messages.size(); ++i) {
+        const char *expected = i % 2 == 0 ? "user" : "assistant";
+        if (messages[i].role != expected)
+            throw Error("chat history: message " + std::to_string(i + 1) + " has the role \"" + messages[i].role
+                        + "\" where \"" + expected + "\" was expected (turns alternate, starting with the user)");
+        if (!isValidUtf8(messages[i].content))
+            throw Error("chat history: message " + std::to_string(i + 1) + " is not valid UTF-8");
+    }
+    m_messages = std::move(messages);
+}
+
+ChatSession::Reply ChatSession::regenerate(const SamplingOptions &options, const TokenCallback &onToken,
+                                           const std::atomic<bool> *cancel)
+{
+    std::vector<ChatMessage> kept = m_messages;
+    if (!kept.empty() && kept.back().role == "assistant")
+        kept.pop_back();
+    if (kept.empty() || kept.back().role != "user")
+        throw Error("chat: there is no message to answer again; send one first");
+    const std::string userText = kept.back().content;
+    kept.pop_back();
+    // The history is restored if generation throws, so a failed retry loses nothing.
+    std::vector<ChatMessage> before = std::move(m_messages);
+    m_messages = std::move(kept);
+    try {
+        return send(userText, options, onToken, cancel);
+    } catch (...) {
+        m_messages = std::move(before);
+        throw;
+    }
+}
+
 ChatSession::Reply ChatSession::send(const std::string &userText, const SamplingOptions &options,
                                      const TokenCallback &onToken, const std::atomic<bool> *cancel)
 {

@@ -32,6 +32,17 @@ public:
     Reply send(const std::string &userText, const SamplingOptions &options, const TokenCallback &onToken = {},
                const std::atomic<bool> *cancel = nullptr);
 
+    // Samples the last reply again: drops the final assistant turn (if any) and answers the
+    // user turn before it anew. Throws tb::Error when the history ends without a user turn.
+    Reply regenerate(const SamplingOptions &options, const TokenCallback &onToken = {},
+                     const std::atomic<bool> *cancel = nullptr);
+    // Keeps the first `count` messages (edit-and-resend cuts the conversation there).
+    // Throws tb::Error when `count` is past the end.
+    void truncate(size_t count);
+    // Replaces the history (a saved conversation continued, or one moved to another model).
+    // Roles must be user/assistant, alternating from a user turn; throws tb::Error otherwise.
+    void setMessages(std::vector<ChatMessage> messages);
+
     const std::vector<ChatMessage> &messages() const { return m_messages; }
     ChatTemplateKind templateKind() const { return m_kind; }
 

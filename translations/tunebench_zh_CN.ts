@@ -2,6 +2,629 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
   <context>
+    <name>ChatPage</name>
+    <message>
+      <location filename="../ui/chat_page.cpp" line="+61" />
+      <location line="+1" />
+      <source>Side by side</source>
+      <translation>并排对比</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Two conversations next to each other: each message goes to both models, and both answers stream at once</source>
+      <translation>两个对话并排显示：每条消息同时发给两个模型，两边的回答同时逐字输出</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <location line="+1" />
+      <source>New conversation</source>
+      <translation>新对话</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Forget the turns (the settings and models stay)</source>
+      <translation>清空对话内容（设置和模型保持不变）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Save…</source>
+      <translation>保存…</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <location line="+579" />
+      <source>Save the conversation</source>
+      <translation>保存对话</translation>
+    </message>
+    <message>
+      <location line="-578" />
+      <source>Save as JSON (everything, loads back) or Markdown (to read and share)</source>
+      <translation>保存为 JSON（完整内容，可重新载入）或 Markdown（便于阅读和分享）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Load…</source>
+      <translation>载入…</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <location line="+592" />
+      <source>Load a conversation</source>
+      <translation>载入对话</translation>
+    </message>
+    <message>
+      <location line="-591" />
+      <source>Open a conversation saved as JSON and continue it</source>
+      <translation>打开以 JSON 保存的对话并继续</translation>
+    </message>
+    <message>
+      <location line="+10" />
+      <source>the left pane</source>
+      <translation>左侧窗格</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>the right pane</source>
+      <translation>右侧窗格</translation>
+    </message>
+    <message>
+      <location line="+16" />
+      <location line="+1" />
+      <source>Cancel edit</source>
+      <translation>取消编辑</translation>
+    </message>
+    <message>
+      <location line="+8" />
+      <source>Message</source>
+      <translation>消息</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Type a message. Ctrl+Enter sends, Esc stops.</source>
+      <translation>输入消息。Ctrl+Enter 发送，Esc 停止。</translation>
+    </message>
+    <message>
+      <location line="+11" />
+      <source>Regenerate</source>
+      <translation>重新生成</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Regenerate the last reply</source>
+      <translation>重新生成最后一条回复</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Drop the last reply and sample it again (with the current settings)</source>
+      <translation>丢弃最后一条回复，并用当前设置重新采样</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <location line="+1" />
+      <source>Stop</source>
+      <translation>停止</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>End the replies being written (Esc)</source>
+      <translation>停止正在生成的回复（Esc）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <location line="+1" />
+      <source>Send</source>
+      <translation>发送</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Send the message (Ctrl+Enter)</source>
+      <translation>发送消息（Ctrl+Enter）</translation>
+    </message>
+    <message>
+      <location line="+73" />
+      <source>Settings</source>
+      <translation>设置</translation>
+    </message>
+    <message>
+      <location line="+8" />
+      <location line="+5" />
+      <source>System prompt</source>
+      <translation>系统提示词</translation>
+    </message>
+    <message>
+      <location line="-4" />
+      <source>optional: how the assistant should behave</source>
+      <translation>可选：助手应如何表现</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Instructions put before the conversation, in the model's chat format</source>
+      <translation>按模型的对话格式放在对话开头的指令</translation>
+    </message>
+    <message>
+      <location line="+9" />
+      <location line="+3" />
+      <source>Temperature</source>
+      <translation>温度</translation>
+    </message>
+    <message>
+      <location line="-2" />
+      <source>How random the choice of each token is. 0 always takes the most likely token (greedy: the same reply every time); higher is more varied</source>
+      <translation>每个词元选择的随机程度。设为 0 时总是选概率最高的词元（贪心解码：每次回复都相同）；越高越多样</translation>
+    </message>
+    <message>
+      <location line="+7" />
+      <source>off</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <location line="+2" />
+      <source>Top-k</source>
+      <translation>Top-k</translation>
+    </message>
+    <message>
+      <location line="-1" />
+      <source>Sample only among the k most likely tokens (0 = off)</source>
+      <translation>只在概率最高的 k 个词元中采样（0 表示关闭）</translation>
+    </message>
+    <message>
+      <location line="+7" />
+      <location line="+3" />
+      <source>Top-p</source>
+      <translation>Top-p</translation>
+    </message>
+    <message>
+      <location line="-2" />
+      <source>Sample only among the most likely tokens that together hold this much probability (1 = off)</source>
+      <translation>只在累计概率达到该值的最可能词元中采样（1 表示关闭）</translation>
+    </message>
+    <message>
+      <location line="+8" />
+      <location line="+3" />
+      <source>Repetition penalty</source>
+      <translation>重复惩罚</translation>
+    </message>
+    <message>
+      <location line="-2" />
+      <source>Makes tokens already in the conversation less likely, against loops (1 = off; 1.1 to 1.3 is usual)</source>
+      <translation>降低对话中已出现词元的概率，避免循环重复（1 表示关闭；常用 1.1 到 1.3）</translation>
+    </message>
+    <message>
+      <location line="+7" />
+      <location line="+2" />
+      <source>Max new tokens</source>
+      <translation>最大生成词元数</translation>
+    </message>
+    <message>
+      <location line="-1" />
+      <source>The longest reply, in tokens (a reply also ends when the context is full)</source>
+      <translation>回复的最大长度（词元数）；上下文写满时回复也会结束</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>Random</source>
+      <translation>随机</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Random seed</source>
+      <translation>随机种子</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>A new seed for every reply. Each reply shows the seed it used, to get it again</source>
+      <translation>每条回复使用新的种子。每条回复都会显示所用的种子，便于复现</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <location line="+5" />
+      <source>Seed</source>
+      <translation>种子</translation>
+    </message>
+    <message>
+      <location line="-4" />
+      <source>With the same seed, settings and conversation, a sampled reply comes out the same</source>
+      <translation>种子、设置和对话都相同时，采样得到的回复也相同</translation>
+    </message>
+    <message>
+      <location line="+8" />
+      <location line="+6" />
+      <source>Stop strings</source>
+      <translation>停止字符串</translation>
+    </message>
+    <message>
+      <location line="-5" />
+      <source>one per line; \n is a newline</source>
+      <translation>每行一个；\n 表示换行</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>The reply ends before the first of these texts (one per line; write \n for a newline, \t for a tab)</source>
+      <translation>回复在首次出现这些文本之前结束（每行一个；\n 表示换行，\t 表示制表符）</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <location line="+2" />
+      <source>Stop at end of text</source>
+      <translation>遇到结束符时停止</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>End the reply when the model writes its end-of-text token (off: it goes on to the token limit)</source>
+      <translation>模型输出结束符时结束回复（关闭时会一直生成到词元上限）</translation>
+    </message>
+    <message>
+      <location line="+94" />
+      <source>A reply is still being written; wait for it or press Stop.</source>
+      <translation>回复仍在生成中；请等待或按“停止”。</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Choose a model to talk to first (in the list above the conversation).</source>
+      <translation>请先选择要对话的模型（在对话上方的列表中）。</translation>
+    </message>
+    <message>
+      <location line="+30" />
+      <source>Editing message %1: sending replaces it and cuts the conversation there.</source>
+      <translation>正在编辑第 %1 条消息：发送后将替换它，并从此处截断对话。</translation>
+    </message>
+    <message>
+      <location line="+83" />
+      <source>the run in progress</source>
+      <translation>进行中的训练</translation>
+    </message>
+    <message>
+      <location line="+33" />
+      <source>Run %1 (best, else last checkpoint)</source>
+      <translation>训练 %1（最佳检查点，否则为最后一个）</translation>
+    </message>
+    <message>
+      <location line="+20" />
+      <source>Run in progress (live weights, step %1)</source>
+      <translation>进行中的训练（实时权重，第 %1 步）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Run in progress (live weights)</source>
+      <translation>进行中的训练（实时权重）</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Open a model or checkpoint…</source>
+      <translation>打开模型或检查点…</translation>
+    </message>
+    <message>
+      <location line="+14" />
+      <source>Open a model or checkpoint</source>
+      <translation>打开模型或检查点</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Models and checkpoints (config.json adapter_config.json *.safetensors *.gguf *.bin);;All files (*)</source>
+      <translation>模型和检查点 (config.json adapter_config.json *.safetensors *.gguf *.bin);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <location line="+25" />
+      <source>Could not save %1: %2</source>
+      <translation>无法保存 %1：%2</translation>
+    </message>
+    <message>
+      <location line="+20" />
+      <source>Stop the reply being written before loading a conversation.</source>
+      <translation>载入对话前，请先停止正在生成的回复。</translation>
+    </message>
+    <message>
+      <location line="+5" />
+      <source>Could not open %1: %2</source>
+      <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <source>Could not open %1: %2. The current conversation is kept.</source>
+      <translation>无法打开 %1：%2。当前对话已保留。</translation>
+    </message>
+    <message>
+      <location line="+26" />
+      <source>Chat as JSON (*.json);;Markdown (*.md)</source>
+      <translation>对话 JSON (*.json);;Markdown (*.md)</translation>
+    </message>
+    <message>
+      <location line="+15" />
+      <source>Chat as JSON (*.json)</source>
+      <translation>对话 JSON (*.json)</translation>
+    </message>
+  </context>
+  <context>
+    <name>ChatPane</name>
+    <message>
+      <location filename="../ui/chat_pane.cpp" line="+53" />
+      <source>Model for %1</source>
+      <translation>%1的模型</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>What this conversation talks to: a loaded model, a checkpoint of a run, a model file or folder, or the live weights of the run in progress</source>
+      <translation>此对话使用的模型：已加载的模型、训练的检查点、模型文件或文件夹，或进行中训练的实时权重</translation>
+    </message>
+    <message>
+      <location line="+5" />
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Refresh models for %1</source>
+      <translation>刷新%1的模型</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Take fresh weights from the run in progress (when talking to it) and list the runs' checkpoints again</source>
+      <translation>从进行中的训练获取最新权重（正在与其对话时），并重新列出各训练的检查点</translation>
+    </message>
+    <message>
+      <location line="+5" />
+      <source>Loading progress</source>
+      <translation>加载进度</translation>
+    </message>
+    <message>
+      <location line="+9" />
+      <source>Conversation with %1</source>
+      <translation>%1的对话</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Choose a model above, then type a message below.</source>
+      <translation>请在上方选择模型，然后在下方输入消息。</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Status of %1</source>
+      <translation>%1的状态</translation>
+    </message>
+    <message>
+      <location line="+26" />
+      <source>Could not use %1: %2</source>
+      <translation>无法使用 %1：%2</translation>
+    </message>
+    <message>
+      <location line="+17" />
+      <source>the run in progress at step %1</source>
+      <translation>第 %1 步时的进行中训练</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>Talking to %1 (chat format %2, context %3 tokens).</source>
+      <translation>正在与 %1 对话（对话格式 %2，上下文 %3 个词元）。</translation>
+    </message>
+    <message>
+      <location line="+18" />
+      <source>%1 tokens/s, %2 tokens, stopped by %3.</source>
+      <translation>%1 词元/秒，%2 个词元，停止原因：%3。</translation>
+    </message>
+    <message numerus="yes">
+      <location line="+6" />
+      <source>The %n oldest exchange(s) were left out to fit the model's context.</source>
+      <translation>
+        <numerusform>为适应模型的上下文长度，最早的 %n 轮对话未被纳入。</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location line="+42" />
+      <source>Choose a model…</source>
+      <translation>选择模型…</translation>
+    </message>
+    <message>
+      <location line="+40" />
+      <source>Waiting for the run in progress to hand over its weights…</source>
+      <translation>正在等待进行中的训练交出权重…</translation>
+    </message>
+    <message>
+      <location line="+52" />
+      <source>Loading %1…</source>
+      <translation>正在加载 %1…</translation>
+    </message>
+    <message>
+      <location line="+10" />
+      <location line="+83" />
+      <source>Assistant</source>
+      <translation>助手</translation>
+    </message>
+    <message>
+      <location line="-79" />
+      <source>Generating…</source>
+      <translation>正在生成…</translation>
+    </message>
+    <message>
+      <location line="+62" />
+      <source>Conversation loaded; it goes on with %1.</source>
+      <translation>对话已载入，将继续与 %1 对话。</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Conversation loaded (it was with %1). Choose a model to continue it.</source>
+      <translation>对话已载入（原对话模型为 %1）。请选择一个模型以继续。</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>an unnamed model</source>
+      <translation>未命名的模型</translation>
+    </message>
+    <message>
+      <location line="+10" />
+      <source>You</source>
+      <translation>你</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Edit</source>
+      <translation>编辑</translation>
+    </message>
+    <message>
+      <location line="+5" />
+      <source>%1 tokens/s · %2 tokens · stopped by %3</source>
+      <translation>%1 词元/秒 · %2 个词元 · 停止原因：%3</translation>
+    </message>
+    <message>
+      <location line="+5" />
+      <source>seed %1</source>
+      <translation>种子 %1</translation>
+    </message>
+    <message numerus="yes">
+      <location line="+2" />
+      <source>%n oldest exchange(s) left out to fit the context</source>
+      <translation>
+        <numerusform>为适应上下文，最早的 %n 轮对话未纳入</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>ChatTranscript</name>
+    <message>
+      <location filename="../ui/chat_transcript.cpp" line="+31" />
+      <source>end of text</source>
+      <translation>结束符</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>a stop string</source>
+      <translation>停止字符串</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>the token limit</source>
+      <translation>词元上限</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Stop pressed</source>
+      <translation>按下了停止</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>a full context</source>
+      <translation>上下文已满</translation>
+    </message>
+    <message>
+      <location line="+32" />
+      <source>it is not valid JSON (%1 at byte %2)</source>
+      <translation>它不是有效的 JSON（第 %2 字节处：%1）</translation>
+    </message>
+    <message>
+      <location line="+5" />
+      <source>it is not a Tunebench chat ("format" should be "%1")</source>
+      <translation>它不是 Tunebench 对话（"format" 应为 "%1"）</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>it was written by a newer Tunebench (version %1); update Tunebench to open it</source>
+      <translation>它由更新版本的 Tunebench 写入（版本 %1）；请更新 Tunebench 后再打开</translation>
+    </message>
+    <message>
+      <location line="+21" />
+      <source>"panes" must list one or two conversations</source>
+      <translation>"panes" 必须包含一个或两个对话</translation>
+    </message>
+    <message>
+      <location line="+13" />
+      <source>conversation %1, message %2: the role is "%3" where "%4" was expected</source>
+      <translation>对话 %1，第 %2 条消息：角色为 "%3"，应为 "%4"</translation>
+    </message>
+    <message>
+      <location line="+7" />
+      <source>conversation %1, message %2 has no text ("content")</source>
+      <translation>对话 %1，第 %2 条消息没有文本（"content"）</translation>
+    </message>
+    <message>
+      <location line="+19" />
+      <source>Chat</source>
+      <translation>对话</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Temperature</source>
+      <translation>温度</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Top-k</source>
+      <translation>Top-k</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Top-p</source>
+      <translation>Top-p</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Repetition penalty</source>
+      <translation>重复惩罚</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Max new tokens</source>
+      <translation>最大生成词元数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Seed</source>
+      <translation>种子</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>random</source>
+      <translation>随机</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>System prompt</source>
+      <translation>系统提示词</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>(no model)</source>
+      <translation>（无模型）</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>You</source>
+      <translation>你</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>Assistant</source>
+      <translation>助手</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>%1 tokens at %2 tokens/s, stopped by %3</source>
+      <translation>%1 个词元，%2 词元/秒，停止原因：%3</translation>
+    </message>
+  </context>
+  <context>
+    <name>ChatWorker</name>
+    <message>
+      <location filename="../ui/chat_worker.cpp" line="+50" />
+      <source>This model has no tokenizer, so it cannot chat.</source>
+      <translation>此模型没有分词器，无法对话。</translation>
+    </message>
+    <message>
+      <location line="+35" />
+      <source>%1 has no tokenizer, so it cannot chat; open it on the Model page with a tokenizer file</source>
+      <translation>%1 没有分词器，无法对话；请在“模型”页面配合分词器文件打开它</translation>
+    </message>
+    <message>
+      <location line="+13" />
+      <source>Loading was cancelled.</source>
+      <translation>加载已取消。</translation>
+    </message>
+    <message>
+      <location line="+25" />
+      <source>Choose a model to talk to first.</source>
+      <translation>请先选择要对话的模型。</translation>
+    </message>
+  </context>
+  <context>
     <name>ClassifyPage</name>
     <message numerus="yes">
       <location filename="../ui/classify_page.cpp" line="+28" />
@@ -258,7 +881,7 @@
     <message>
       <location line="+1" />
       <source>Seed</source>
-      <translation>随机种子</translation>
+      <translation>种子</translation>
     </message>
     <message>
       <location line="-21" />
@@ -383,12 +1006,12 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../ui/main_window.cpp" line="+46" />
+      <location filename="../ui/main_window.cpp" line="+43" />
       <source>Tunebench</source>
       <translation>Tunebench</translation>
     </message>
     <message>
-      <location line="+16" />
+      <location line="+14" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
@@ -423,22 +1046,22 @@
       <translation>训练记录</translation>
     </message>
     <message>
-      <location line="+18" />
+      <location line="+21" />
       <source>The classifier is ready on the Classify page (macro-F1 %1).</source>
       <translation>分类器已就绪，可在“分类”页使用（宏平均 F1 %1）。</translation>
     </message>
     <message>
-      <location line="+28" />
+      <location line="+25" />
       <source>Chatting with the run in progress, as it was at step %1.</source>
       <translation>正在与进行中的训练对话（第 %1 步时的权重）。</translation>
     </message>
     <message>
-      <location line="+38" />
+      <location line="+42" />
       <source>Loading %1</source>
       <translation>正在加载 %1</translation>
     </message>
     <message>
-      <location line="+7" />
+      <location line="+5" />
       <source>Model loaded. Chat is ready.</source>
       <translation>模型已加载，可以开始对话。</translation>
     </message>
@@ -448,64 +1071,12 @@
       <translation>模型已加载，但没有分词器：请选择一个分词器后再对话。</translation>
     </message>
     <message>
-      <location line="+21" />
-      <source>%1 tokens/s, stopped by %2</source>
-      <translation>%1 词元/秒，停止原因：%2</translation>
-    </message>
-    <message numerus="yes">
-      <location line="+2" />
-      <source>; the %n oldest turn(s) were dropped to fit the context</source>
-      <translation>
-        <numerusform>；为适应上下文长度，已丢弃最早的 %n 轮对话</numerusform>
-      </translation>
-    </message>
-    <message>
-      <location line="+12" />
+      <location line="+15" />
       <source>Open a model: a Hugging Face folder, a GGUF file or a llama2.c checkpoint.</source>
       <translation>打开模型：Hugging Face 文件夹、GGUF 文件或 llama2.c 检查点。</translation>
     </message>
     <message>
-      <location line="+18" />
-      <source>System prompt (optional)</source>
-      <translation>系统提示词（可选）</translation>
-    </message>
-    <message>
-      <location line="+5" />
-      <source>0 always picks the most likely token (greedy)</source>
-      <translation>设为 0 时总是选择概率最高的词元（贪心解码）</translation>
-    </message>
-    <message>
-      <location line="+5" />
-      <source>Temperature</source>
-      <translation>温度</translation>
-    </message>
-    <message>
-      <location line="+2" />
-      <source>Max new tokens</source>
-      <translation>最大生成词元数</translation>
-    </message>
-    <message>
-      <location line="+9" />
-      <source>Type a message. Ctrl+Enter sends, Esc stops.</source>
-      <translation>输入消息。Ctrl+Enter 发送，Esc 停止。</translation>
-    </message>
-    <message>
-      <location line="+6" />
-      <source>Send</source>
-      <translation>发送</translation>
-    </message>
-    <message>
-      <location line="+3" />
-      <source>Stop</source>
-      <translation>停止</translation>
-    </message>
-    <message>
-      <location line="+2" />
-      <source>New conversation</source>
-      <translation>新对话</translation>
-    </message>
-    <message>
-      <location line="+30" />
+      <location line="+22" />
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
     </message>
@@ -535,27 +1106,7 @@
       <translation>导入 Hugging Face 文件夹(&amp;H)…</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>Hugging Face model folder</source>
-      <translation>Hugging Face 模型文件夹</translation>
-    </message>
-    <message>
-      <location line="+5" />
-      <source>Import &amp;GGUF or llama2.c file…</source>
-      <translation>导入 GGUF 或 llama2.c 文件(&amp;G)…</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Model file</source>
-      <translation>模型文件</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Models (*.gguf *.bin);;All files (*)</source>
-      <translation>模型 (*.gguf *.bin);;所有文件 (*)</translation>
-    </message>
-    <message>
-      <location line="+6" />
+      <location line="+14" />
       <source>&amp;Quit</source>
       <translation>退出(&amp;Q)</translation>
     </message>
@@ -580,19 +1131,24 @@
       <translation>已有训练正在进行；请先停止它再开始新的训练。</translation>
     </message>
     <message>
-      <location line="+87" />
-      <source>You:</source>
-      <translation>你：</translation>
+      <location line="-72" />
+      <source>Hugging Face model folder</source>
+      <translation>Hugging Face 模型文件夹</translation>
     </message>
     <message>
-      <location line="+0" />
-      <source>Assistant:</source>
-      <translation>助手：</translation>
+      <location line="+5" />
+      <source>Import &amp;GGUF or llama2.c file…</source>
+      <translation>导入 GGUF 或 llama2.c 文件(&amp;G)…</translation>
     </message>
     <message>
-      <location line="+3" />
-      <source>Generating…</source>
-      <translation>正在生成…</translation>
+      <location line="+1" />
+      <source>Model file</source>
+      <translation>模型文件</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Models (*.gguf *.bin);;All files (*)</source>
+      <translation>模型 (*.gguf *.bin);;所有文件 (*)</translation>
     </message>
   </context>
   <context>
@@ -1327,14 +1883,6 @@
       <location line="+30" />
       <source>&lt;b&gt;Wrote %1&lt;/b&gt;&lt;br&gt;%2 pieces (%3); BOS = %4, EOS = %5.&lt;br&gt;A line of the dataset:&lt;br&gt;&lt;i&gt;%6&lt;/i&gt;&lt;br&gt;becomes %7 tokens:&lt;br&gt;%8</source>
       <translation>&lt;b&gt;已写入 %1&lt;/b&gt;&lt;br&gt;%2 个词元（%3）；BOS = %4，EOS = %5。&lt;br&gt;数据集中的一行：&lt;br&gt;&lt;i&gt;%6&lt;/i&gt;&lt;br&gt;切分为 %7 个词元：&lt;br&gt;%8</translation>
-    </message>
-  </context>
-  <context>
-    <name>ModelWorker</name>
-    <message>
-      <location filename="../ui/model_worker.cpp" line="+81" />
-      <source>Load a model with a tokenizer first.</source>
-      <translation>请先加载带分词器的模型。</translation>
     </message>
   </context>
   <context>

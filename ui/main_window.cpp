@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "chat_page.h"
 #include "classify_page.h"
 #include "project_page.h"
 #include "data_page.h"
@@ -26,17 +27,13 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QShortcut>
-#include <QSpinBox>
 #include <QStatusBar>
 #include <QDateTime>
 #include <QDragEnterEvent>
 #include <QMimeData>
 #include <QTabWidget>
-#include <QTextBrowser>
 #include <QVBoxLayout>
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
@@ -49,8 +46,6 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_worker = new ModelWorker;
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(this, &MainWindow::chatRequested, m_worker, &ModelWorker::chat, Qt::QueuedConnection);
-    connect(this, &MainWindow::resetChatRequested, m_worker, &ModelWorker::resetChat, Qt::QueuedConnection);
 
     m_tabs = new QTabWidget;
     m_projectPage = new ProjectPage;
@@ -61,8 +56,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_model = new ModelPage(m_worker);
     m_tabs->addTab(m_model, tr("Model"));
     m_tabs->addTab(m_train, tr("Train"));
-    m_chatPage = buildChatPage();
-    m_tabs->addTab(m_chatPage, tr("Chat"));
+    m_chat = new ChatPage;
+    m_tabs->addTab(m_chat, tr("Chat"));
     m_classify = new ClassifyPage;
     m_tabs->addTab(m_classify, tr("Classify"));
     m_runs = new RunsPage;
@@ -74,7 +69,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     // A finished run appears in the list at once.
     connect(m_train, &TrainPage::runFinished, m_runs, &RunsPage::refresh);
     // "Chat with this run" once the run has ended: its saved weights (best, else last).
-    connect(m_train, &TrainPage::finishedRunChatRequested, this, [this](const QString &runDir) { openModel(runDir); });
+    connect(m_train, &TrainPage::finishedRunChatRequested, this, [this](const QString &runDir) {
+        m_chat->openModelPath(runDir);
+        m_tabs->setCurrentWidget(m_chat);
+    });
     // A finished intent classifier is ready on the Classify page without another step.
     connect(m_train, &TrainPage::runFinished, this, [this](const QString &status, const QString &runDir) {
         QFile summary(QDir(runDir).filePath(QStringLiteral("run.json")));
@@ -105,17 +103,18 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
             statusBar()->showMessage(error);
     });
     setAcceptDrops(true);
-    // Chat with the run in progress: the snapshot goes to the chat's worker.
-    qRegisterMetaType<SnapshotPtr>();
-    connect(m_train, &TrainPage::snapshotReady, m_worker, &ModelWorker::useSnapshot, Qt::QueuedConnection);
-    connect(m_worker, &ModelWorker::snapshotInUse, this, [this](qint64 step) {
-        m_haveChatModel = true;
-        m_send->setEnabled(!m_busy);
-        m_transcript->clear();
+    // Chat with the run in progress: the Chat page asks, the Train page hands a snapshot.
+    connect(m_chat, &ChatPage::liveSnapshotWanted, m_train, &TrainPage::chatWithRun);
+    connect(m_train, &TrainPage::snapshotReady, m_chat, &ChatPage::useLiveSnapshot);
+    connect(m_chat, &ChatPage::liveSnapshotInUse, this, [this](qint64 step) {
         statusBar()->showMessage(tr("Chatting with the run in progress, as it was at step %1.").arg(step));
-        m_tabs->setCurrentWidget(m_chatPage);
+        m_tabs->setCurrentWidget(m_chat);
         Q_EMIT chatSnapshotInUse(step);
-    }, Qt::QueuedConnection);
+    });
+    connect(m_chat, &ChatPage::replyDone, this, &MainWindow::replyDone);
+    // The runs the Runs page lists are offered in the chat's model pickers.
+    m_chat->setRunsDirectory(QDir(QStringLiteral("runs")).absolutePath());
+    connect(m_train, &TrainPage::runFinished, m_chat, &ChatPage::refreshRuns);
     // The data chosen on the Data page is what the Train page trains on.
     connect(m_data, &DataPage::dataChosen, this,
             [this](const QString &path, const QString &format, const QString &validationFile, double ratio, qint64 seed) {
@@ -155,42 +154,20 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_worker, &ModelWorker::loaded, this, [this](const QString &card, bool hasTokenizer) {
         Q_UNUSED(card); // the Model page shows it
         setBusy(false);
-        m_haveChatModel = hasTokenizer;
-        m_send->setEnabled(hasTokenizer);
         statusBar()->showMessage(hasTokenizer ? tr("Model loaded. Chat is ready.")
                                               : tr("Model loaded without a tokenizer: choose one to chat."));
-        m_transcript->clear();
         if (hasTokenizer)
-            m_tabs->setCurrentWidget(m_chatPage);
+            m_tabs->setCurrentWidget(m_chat);
         Q_EMIT modelLoaded();
     }, Qt::QueuedConnection);
+    // The loaded model itself goes to the chat (shared, not loaded twice).
+    qRegisterMetaType<SnapshotPtr>();
+    connect(m_worker, &ModelWorker::modelReady, m_chat, &ChatPage::talkTo, Qt::QueuedConnection);
     connect(m_worker, &ModelWorker::loadFailed, this, [this](const QString &message) {
         setBusy(false);
         statusBar()->showMessage(message);
         Q_EMIT modelLoadFailed(message);
     }, Qt::QueuedConnection);
-    connect(m_worker, &ModelWorker::tokenArrived, this, [this](const QString &text) {
-        m_reply += text;
-        QTextCursor cursor = m_transcript->textCursor();
-        cursor.movePosition(QTextCursor::End);
-        cursor.insertText(text);
-        m_transcript->ensureCursorVisible();
-    }, Qt::QueuedConnection);
-    connect(m_worker, &ModelWorker::replyFinished, this,
-            [this](double tokensPerSecond, const QString &reason, int dropped) {
-                setBusy(false);
-                QString message = tr("%1 tokens/s, stopped by %2").arg(tokensPerSecond, 0, 'f', 1).arg(reason);
-                if (dropped > 0)
-                    message += tr("; the %n oldest turn(s) were dropped to fit the context", nullptr, dropped);
-                m_status->setText(message);
-                Q_EMIT replyDone();
-            }, Qt::QueuedConnection);
-    connect(m_worker, &ModelWorker::replyFailed, this, [this](const QString &message) {
-        setBusy(false);
-        m_status->setText(message);
-        Q_EMIT replyDone();
-    }, Qt::QueuedConnection);
-
     m_thread.start();
     buildFileMenu();
     statusBar()->showMessage(tr("Open a model: a Hugging Face folder, a GGUF file or a llama2.c checkpoint."));
@@ -203,64 +180,6 @@ MainWindow::~MainWindow()
     m_worker->requestStop();
     m_thread.quit();
     m_thread.wait();
-}
-
-QWidget *MainWindow::buildChatPage()
-{
-    auto *page = new QWidget;
-    auto *layout = new QVBoxLayout(page);
-    auto *settings = new QHBoxLayout;
-    m_system = new QLineEdit;
-    m_system->setPlaceholderText(tr("System prompt (optional)"));
-    m_temperature = new QDoubleSpinBox;
-    m_temperature->setRange(0.0, 2.0);
-    m_temperature->setSingleStep(0.1);
-    m_temperature->setValue(0.7);
-    m_temperature->setToolTip(tr("0 always picks the most likely token (greedy)"));
-    m_maxTokens = new QSpinBox;
-    m_maxTokens->setRange(1, 4096);
-    m_maxTokens->setValue(256);
-    settings->addWidget(m_system, 1);
-    settings->addWidget(new QLabel(tr("Temperature")));
-    settings->addWidget(m_temperature);
-    settings->addWidget(new QLabel(tr("Max new tokens")));
-    settings->addWidget(m_maxTokens);
-    layout->addLayout(settings);
-
-    m_transcript = new QTextBrowser;
-    m_transcript->setObjectName(QStringLiteral("transcript"));
-    layout->addWidget(m_transcript, 1);
-    m_input = new QPlainTextEdit;
-    m_input->setObjectName(QStringLiteral("chatInput"));
-    m_input->setPlaceholderText(tr("Type a message. Ctrl+Enter sends, Esc stops."));
-    m_input->setMaximumHeight(90);
-    layout->addWidget(m_input);
-    auto *row = new QHBoxLayout;
-    m_status = new QLabel;
-    m_status->setObjectName(QStringLiteral("chatStatus"));
-    m_send = new QPushButton(tr("Send"));
-    m_send->setObjectName(QStringLiteral("sendButton"));
-    m_send->setEnabled(false);
-    m_stop = new QPushButton(tr("Stop"));
-    m_stop->setEnabled(false);
-    m_reset = new QPushButton(tr("New conversation"));
-    row->addWidget(m_status, 1);
-    row->addWidget(m_reset);
-    row->addWidget(m_stop);
-    row->addWidget(m_send);
-    layout->addLayout(row);
-
-    connect(m_send, &QPushButton::clicked, this, &MainWindow::send);
-    connect(new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), page), &QShortcut::activated, this,
-            &MainWindow::send);
-    connect(m_stop, &QPushButton::clicked, this, [this] { m_worker->requestStop(); });
-    connect(new QShortcut(QKeySequence(Qt::Key_Escape), page), &QShortcut::activated, this,
-            [this] { m_worker->requestStop(); });
-    connect(m_reset, &QPushButton::clicked, this, [this] {
-        m_transcript->clear();
-        Q_EMIT resetChatRequested();
-    });
-    return page;
 }
 
 void MainWindow::openModel(const QString &path)
@@ -433,26 +352,4 @@ void MainWindow::setBusy(bool busy)
 {
     m_busy = busy;
     m_model->setWorkerBusy(busy && !m_model->isLoading());
-    m_send->setEnabled(!busy && m_haveChatModel);
-    m_stop->setEnabled(busy);
-    m_reset->setEnabled(!busy);
-}
-
-void MainWindow::appendTranscript(const QString &html)
-{
-    m_transcript->append(html);
-}
-
-void MainWindow::send()
-{
-    const QString text = m_input->toPlainText().trimmed();
-    if (text.isEmpty() || m_busy || !m_haveChatModel)
-        return;
-    m_input->clear();
-    appendTranscript(QStringLiteral("<p><b>%1</b> %2</p><p><b>%3</b> ")
-                         .arg(tr("You:"), text.toHtmlEscaped().replace('\n', "<br>"), tr("Assistant:")));
-    m_reply.clear();
-    setBusy(true);
-    m_status->setText(tr("Generating…"));
-    Q_EMIT chatRequested(text, m_system->text(), m_temperature->value(), m_maxTokens->value());
 }

@@ -5,6 +5,7 @@
 #include <QMainWindow>
 #include <QThread>
 
+class ChatPage;
 class ClassifyPage;
 class ProjectPage;
 class DataPage;
@@ -15,16 +16,12 @@ class QTabWidget;
 class TrainPage;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
-class QTextBrowser;
-class QDoubleSpinBox;
-class QSpinBox;
 class QCheckBox;
 
-// The workbench window: a Model page (import with progress and cancel, model card) and a
-// Chat page (streaming replies, Stop). Every engine call runs on the worker thread.
+// The workbench window: a Model page (import with progress and cancel, model card), the
+// Chat page and the other pages. Every engine call runs on a worker thread.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
@@ -40,6 +37,7 @@ public:
     ClassifyPage *classifyPage() const { return m_classify; }
     RunsPage *runsPage() const { return m_runs; }
     ModelPage *modelPage() const { return m_model; }
+    ChatPage *chatPage() const { return m_chat; }
     // Shows the Data page with `path` loading (as a dropped file does).
     void openData(const QString &path);
 
@@ -64,19 +62,15 @@ protected:
 public:
 
 Q_SIGNALS:
-    void chatRequested(const QString &text, const QString &systemPrompt, double temperature, int maxNewTokens);
-    void resetChatRequested();
     void modelLoaded();
     void projectOpened(const QString &dir);
     void modelLoadFailed(const QString &message);
+    // The Chat page finished a reply / talks to the run in progress at `step`.
     void replyDone();
     void chatSnapshotInUse(qint64 step);
 
 private:
-    QWidget *buildChatPage();
     void setBusy(bool busy);
-    void send();
-    void appendTranscript(const QString &html);
     void buildFileMenu();
     void saveSession() const;
     void restoreSession();
@@ -90,19 +84,8 @@ private:
     RunsPage *m_runs = nullptr;
     ModelPage *m_model = nullptr;
     QTabWidget *m_tabs = nullptr;
-    QWidget *m_chatPage = nullptr;
+    ChatPage *m_chat = nullptr;
     ModelWorker *m_worker = nullptr; // lives on m_thread
     bool m_busy = false;
-    bool m_haveChatModel = false;
 
-    QTextBrowser *m_transcript = nullptr;
-    QPlainTextEdit *m_input = nullptr;
-    QLineEdit *m_system = nullptr;
-    QDoubleSpinBox *m_temperature = nullptr;
-    QSpinBox *m_maxTokens = nullptr;
-    QPushButton *m_send = nullptr;
-    QPushButton *m_stop = nullptr;
-    QPushButton *m_reset = nullptr;
-    QLabel *m_status = nullptr;
-    QString m_reply;
 };

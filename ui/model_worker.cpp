@@ -2,7 +2,7 @@
 
 #include "model_card.h"
 
-#include "chat_session.h"
+#include "chat_template.h"
 #include "error.h"
 #include "model_loader.h"
 #include "model_snapshot.h"
@@ -10,14 +10,10 @@
 #include "runtime.h"
 #include "tokenizer.h"
 
-#include <QDateTime>
+#include <QFileInfo>
 
 namespace tb {
 struct ModelWorkerState {
-    LoadedModel loaded;
-    SnapshotPtr snapshot; // when chatting with a run in progress
-    std::unique_ptr<ChatSession> session;
-    QString systemPrompt;
     bool threadsConfigured = false;
 };
 } // namespace tb
@@ -57,70 +53,23 @@ void ModelWorker::load(const QString &path, const QString &tokenizerPath, bool b
             return;
         }
         const QString card = ModelCard::html(result, path, bf16, torch::get_num_threads());
-        if (result.tokenizer) {
-            const auto kind = tb::detectChatTemplate(result.tokenizer->chatTemplateSource());
-            d->session = std::make_unique<tb::ChatSession>(result.model, result.tokenizer, kind);
-        } else {
-            d->session.reset();
+        const bool hasTokenizer = bool(result.tokenizer);
+        Q_EMIT loaded(card, hasTokenizer);
+        if (hasTokenizer) {
+            // The chat holds the model from here; this worker keeps no reference, so the
+            // memory goes when the chat lets go of it.
+            auto model = std::make_shared<tb::ModelSnapshot>();
+            model->step = -1;
+            model->model = result.model;
+            model->model->eval();
+            model->tokenizer = result.tokenizer;
+            model->chatTemplate = tb::detectChatTemplate(result.tokenizer->chatTemplateSource());
+            Q_EMIT modelReady(model, QFileInfo(path).fileName());
         }
-        d->loaded = std::move(result);
-        Q_EMIT loaded(card, bool(d->loaded.tokenizer));
     } catch (const tb::Cancelled &) {
         Q_EMIT loadCancelled();
     } catch (const std::exception &e) {
         std::string message = e.what();
         Q_EMIT loadFailed(QString::fromStdString(message.substr(0, message.find('\n'))));
     }
-}
-
-void ModelWorker::chat(const QString &userText, const QString &systemPrompt, double temperature, int maxNewTokens)
-{
-    configureWorkerThread(*d);
-    m_stop = false;
-    if (!d->session) {
-        Q_EMIT replyFailed(tr("Load a model with a tokenizer first."));
-        return;
-    }
-    try {
-        if (systemPrompt != d->systemPrompt) {
-            d->session->setSystemPrompt(systemPrompt.toStdString());
-            d->systemPrompt = systemPrompt;
-        }
-        tb::SamplingOptions options;
-        options.temperature = temperature;
-        options.maxNewTokens = maxNewTokens;
-        options.topP = temperature > 0 ? 0.95 : 1.0;
-        options.seed = uint64_t(QDateTime::currentMSecsSinceEpoch());
-        auto reply = d->session->send(
-            userText.toStdString(), options,
-            [this](int64_t, const std::string &text) {
-                if (!text.empty())
-                    Q_EMIT tokenArrived(QString::fromStdString(text));
-                return true;
-            },
-            &m_stop);
-        Q_EMIT replyFinished(reply.generation.tokensPerSecond(),
-                             QString::fromStdString(tb::stopReasonName(reply.generation.reason)), reply.droppedTurns);
-    } catch (const std::exception &e) {
-        std::string message = e.what();
-        Q_EMIT replyFailed(QString::fromStdString(message.substr(0, message.find('\n'))));
-    }
-}
-
-void ModelWorker::useSnapshot(const SnapshotPtr &snapshot)
-{
-    configureWorkerThread(*d);
-    if (!snapshot)
-        return;
-    d->snapshot = snapshot;
-    d->session = std::make_unique<tb::ChatSession>(tb::LlamaModel(snapshot->model), snapshot->tokenizer,
-                                                   snapshot->chatTemplate);
-    d->systemPrompt.clear();
-    Q_EMIT snapshotInUse(snapshot->step);
-}
-
-void ModelWorker::resetChat()
-{
-    if (d->session)
-        d->session->reset();
 }

@@ -13,8 +13,9 @@ struct ModelWorkerState;
 using SnapshotPtr = std::shared_ptr<const tb::ModelSnapshot>;
 Q_DECLARE_METATYPE(SnapshotPtr)
 
-// Owns the loaded model and runs every slow engine call (loading, generation) on its own
-// thread. The GUI talks to it only through queued signals; no engine type crosses over.
+// Loads models for the Model page on its own thread (with progress and cancel) and hands a
+// loaded model with a tokenizer on as an immutable snapshot, which the Chat page talks to:
+// one copy in memory, shared. Only SnapshotPtr crosses over; the rest is plain values.
 class ModelWorker : public QObject {
     Q_OBJECT
 
@@ -22,7 +23,7 @@ public:
     ModelWorker();
     ~ModelWorker() override;
 
-    // Safe from any thread: takes effect within one token / one tensor.
+    // Safe from any thread: takes effect within one tensor.
     void requestStop() { m_stop = true; }
     // Loading has its own cancel flag, armed by the GUI before it requests a load (so a
     // Cancel pressed before the worker starts the load still counts) and set by Cancel.
@@ -31,10 +32,6 @@ public:
 
 public Q_SLOTS:
     void load(const QString &path, const QString &tokenizerPath, bool bf16);
-    void chat(const QString &userText, const QString &systemPrompt, double temperature, int maxNewTokens);
-    void resetChat();
-    // Chat with the weights of a run in progress (an immutable copy; the run goes on).
-    void useSnapshot(const SnapshotPtr &snapshot);
 
 Q_SIGNALS:
     void loadProgress(int percent, const QString &tensor);
@@ -42,10 +39,8 @@ Q_SIGNALS:
     void loadCancelled();
     void loaded(const QString &modelCardHtml, bool hasTokenizer);
     void loadFailed(const QString &message);
-    void tokenArrived(const QString &text);
-    void replyFinished(double tokensPerSecond, const QString &stopReason, int droppedTurns);
-    void replyFailed(const QString &message);
-    void snapshotInUse(qint64 step);
+    // After `loaded`, for a model with a tokenizer: the model to chat with.
+    void modelReady(const SnapshotPtr &model, const QString &label);
 
 private:
     std::unique_ptr<tb::ModelWorkerState> d;

@@ -2,6 +2,7 @@
 // engine, the charts fill with every step and evaluation, pause holds the run, stop ends
 // it, and a chart exports its points. Set TB_SCREENSHOT_DIR to also save the page as PNG
 // (TB_LANG=zh_CN for the Chinese UI).
+#include "chat_page.h"
 #include "main_window.h"
 #include "metric_plot.h"
 #include "train_page.h"
@@ -150,7 +151,11 @@ private Q_SLOTS:
         QVERIFY(inUse.wait(30000));
         const qint64 step = inUse.first().at(0).toLongLong();
         QVERIFY(step >= 3);
-        Q_EMIT window.chatRequested("ROMEO:", QString(), 0.0, 8);
+        ChatSettings greedy = window.chatPage()->settings();
+        greedy.temperature = 0.0;
+        greedy.maxNewTokens = 8;
+        window.chatPage()->setSettings(greedy);
+        QVERIFY(window.chatPage()->sendMessage("ROMEO:"));
         QVERIFY(replied.wait(30000));
         // A reply was generated (a failure would show its error instead of the speed).
         const QString status = window.findChild<QLabel *>("chatStatus")->text();
