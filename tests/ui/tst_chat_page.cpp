@@ -117,26 +117,29 @@ private Q_SLOTS:
         c.keepLast = 5;
         c.threads = 2;
         c.runDir = m.run.toStdString();
-        tb::runTraining(c, {});
-        m.checkpoint = QString::fromStdString(tb::resolveCheckpoint(m.run.toStdString()));
-        QVERIFY(QFile::exists(m.checkpoint + "/trainer_state.json"));
+        // The fixtures are made off the GUI thread, which the engine refuses.
+        tbtest::onWorkerThread([&] {
+            tb::runTraining(c, {});
+            m.checkpoint = QString::fromStdString(tb::resolveCheckpoint(m.run.toStdString()));
 
-        // Slow enough that a long reply takes seconds: Stop must end it mid-way.
-        tb::LoadedModel small = tb::loadCheckpoint(m.run.toStdString());
-        tb::ModelConfig big = small.model->config();
-        big.hiddenSize = 512;
-        big.intermediateSize = 1536;
-        big.numLayers = 8;
-        big.numHeads = 8;
-        big.numKvHeads = 8;
-        big.maxPositions = 4096;
-        tb::LlamaModel slow(big);
-        slow->initWeights(3);
-        m.slow = tbtest::tempDir() + "/slow-model";
-        tb::exportHfFolder(slow, small.tokenizer.get(), m.slow.toStdString());
-        slow->initWeights(4);
-        m.slow2 = tbtest::tempDir() + "/slow-model-b";
-        tb::exportHfFolder(slow, small.tokenizer.get(), m.slow2.toStdString());
+            // Slow enough that a long reply takes seconds: Stop must end it mid-way.
+            tb::LoadedModel small = tb::loadCheckpoint(m.run.toStdString());
+            tb::ModelConfig big = small.model->config();
+            big.hiddenSize = 512;
+            big.intermediateSize = 1536;
+            big.numLayers = 8;
+            big.numHeads = 8;
+            big.numKvHeads = 8;
+            big.maxPositions = 4096;
+            tb::LlamaModel slow(big);
+            slow->initWeights(3);
+            m.slow = tbtest::tempDir() + "/slow-model";
+            tb::exportHfFolder(slow, small.tokenizer.get(), m.slow.toStdString());
+            slow->initWeights(4);
+            m.slow2 = tbtest::tempDir() + "/slow-model-b";
+            tb::exportHfFolder(slow, small.tokenizer.get(), m.slow2.toStdString());
+        });
+        QVERIFY(QFile::exists(m.checkpoint + "/trainer_state.json"));
     }
 
     void sendStreamsAndRegenerateReproduces()
