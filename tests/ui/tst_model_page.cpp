@@ -11,12 +11,15 @@
 #include "model_card.h"
 #include "memory_estimate.h"
 #include "model_page.h"
+#include "chat_page.h"
+#include "chat_pane.h"
 #include "model_worker.h"
 #include "step_time_estimate.h"
 #include "test_support.h"
 #include "tokenizer.h"
 #include "train_page.h"
 
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -200,6 +203,13 @@ private Q_SLOTS:
         // Whole characters, also where the tokenizer spells them in byte pieces (zh_CN).
         QVERIFY2(card.contains(ModelCard::tr("What is 2 + 2?").toHtmlEscaped()), qPrintable(card));
         screenshot(&window, page, 0, "model_import");
+        // The chat talks to this very model: handed over, not loaded a second time.
+        ChatPane *chat = window.chatPage()->pane(0);
+        QTRY_VERIFY_WITH_TIMEOUT(chat->hasModel(), 10000);
+        QCOMPARE(chat->modelLabel(), QFileInfo(model).fileName());
+        QSignalSpy replied(window.chatPage(), &ChatPage::replyDone);
+        QVERIFY(window.chatPage()->sendMessage(QStringLiteral("Hello")));
+        QVERIFY(replied.wait(30000));
 
         // A llama2.c file has no tokenizer: the override gives it one.
         auto *override = page->findChild<QLineEdit *>(QStringLiteral("tokenizerOverride"));
