@@ -1942,7 +1942,7 @@
   <context>
     <name>ProjectPage</name>
     <message>
-      <location filename="../ui/project_page.cpp" line="+18" />
+      <location filename="../ui/project_page.cpp" line="+19" />
       <source>Chat model from scratch</source>
       <translation>从零训练对话模型</translation>
     </message>
@@ -1973,12 +1973,12 @@
     </message>
     <message>
       <location line="+1" />
-      <location line="+30" />
+      <location line="+37" />
       <source>Open project</source>
       <translation>打开项目</translation>
     </message>
     <message>
-      <location line="-29" />
+      <location line="-36" />
       <source>New project</source>
       <translation>新建项目</translation>
     </message>
@@ -1988,13 +1988,18 @@
       <translation>打开项目文件夹</translation>
     </message>
     <message>
-      <location line="+7" />
-      <location line="+55" />
+      <location line="+8" />
+      <location line="+61" />
       <source>Train</source>
       <translation>训练</translation>
     </message>
     <message>
-      <location line="-50" />
+      <location line="-54" />
+      <source>About this project</source>
+      <translation>关于此项目</translation>
+    </message>
+    <message>
+      <location line="+4" />
       <source>Datasets (double-click to open)</source>
       <translation>数据集（双击打开）</translation>
     </message>

@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
+#include <QTextBrowser>
 #include <QTextStream>
 #include <QUrl>
 
@@ -58,10 +59,17 @@ ProjectPage::ProjectPage(QWidget *parent) : QWidget(parent)
     layout->addLayout(header);
 
     auto *body = new QHBoxLayout;
+    auto *main = new QVBoxLayout;
     auto *start = new QGroupBox(tr("Train"));
     m_configs = new QVBoxLayout(start);
     m_configs->addStretch();
-    body->addWidget(start, 3);
+    main->addWidget(start);
+    // The project's README.md, when it has one: what the project is and what to expect.
+    m_readme = new QTextBrowser;
+    m_readme->setOpenExternalLinks(true);
+    m_readme->setAccessibleName(tr("About this project"));
+    main->addWidget(m_readme, 1);
+    body->addLayout(main, 3);
     auto *side = new QVBoxLayout;
     auto *dataBox = new QGroupBox(tr("Datasets (double-click to open)"));
     auto *dataLayout = new QVBoxLayout(dataBox);
@@ -122,6 +130,14 @@ void ProjectPage::showProject(const Project &project)
         m_configs->insertWidget(m_configs->count() - 1, row);
         m_configRows << row;
         connect(train, &QPushButton::clicked, this, [this, path] { Q_EMIT trainRequested(path); });
+    }
+    QFile readme(QDir(project.dir).filePath(QStringLiteral("README.md")));
+    if (readme.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        m_readme->setMarkdown(QString::fromUtf8(readme.readAll()));
+        m_readme->show();
+    } else {
+        m_readme->clear();
+        m_readme->hide();
     }
     m_datasets->clear();
     for (const QString &dataset : project.datasets) {

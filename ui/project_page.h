@@ -6,6 +6,7 @@
 
 class QLabel;
 class QListWidget;
+class QTextBrowser;
 class QVBoxLayout;
 
 // The Project page: the open project's name and folder, its training configs each with a
@@ -33,5 +34,6 @@ private:
     QVBoxLayout *m_configs = nullptr;
     QListWidget *m_datasets = nullptr;
     QListWidget *m_recent = nullptr;
+    QTextBrowser *m_readme = nullptr;
     QList<QWidget *> m_configRows;
 };
