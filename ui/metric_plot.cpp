@@ -31,7 +31,9 @@ MetricPlot::MetricPlot(const QString &title, QWidget *parent) : QWidget(parent),
     m_log = new QCheckBox(tr("Log scale"));
     connect(m_log, &QCheckBox::toggled, this, &MetricPlot::setLogScale);
     m_readout = new QLabel;
-    m_readout->setMinimumWidth(160);
+    // The read-out takes the room left over: it never widens the window (three charts sit
+    // side by side on the Train page).
+    m_readout->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     auto *exportButton = new QPushButton(tr("Export…"));
     exportButton->setToolTip(tr("Save this chart as PNG or its data as CSV"));
     connect(exportButton, &QPushButton::clicked, this, &MetricPlot::exportInteractively);
