@@ -1,5 +1,7 @@
 #include "main_window.h"
 
+#include "about_dialog.h"
+#include "settings_page.h"
 #include "classify_page.h"
 #include "data_page.h"
 #include "runs_page.h"
@@ -13,6 +15,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProgressBar>
@@ -56,8 +59,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     });
     // A finished run appears in the list at once.
     connect(m_train, &TrainPage::runFinished, m_runs, &RunsPage::refresh);
+    m_tabs->addTab(new SettingsPage, tr("Settings"));
     m_tabs->setCurrentIndex(1);
     setCentralWidget(m_tabs);
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About Tunebench"), this, &MainWindow::showAbout);
+    about->setObjectName(QStringLiteral("actionAbout"));
+    about->setMenuRole(QAction::AboutRole);
     setAcceptDrops(true);
     // Chat with the run in progress: the snapshot goes to the chat's worker.
     qRegisterMetaType<SnapshotPtr>();
@@ -257,6 +265,12 @@ void MainWindow::openModel(const QString &path)
     // page fine-tunes.
     m_data->setTokenizer(m_tokenizerPath->text().trimmed().isEmpty() ? path : m_tokenizerPath->text().trimmed());
     m_train->setOption("model", path);
+}
+
+void MainWindow::showAbout()
+{
+    AboutDialog dialog(this);
+    dialog.exec();
 }
 
 void MainWindow::openData(const QString &path)

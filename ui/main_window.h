@@ -37,6 +37,8 @@ public:
     RunsPage *runsPage() const { return m_runs; }
     // Shows the Data page with `path` loading (as a dropped file does).
     void openData(const QString &path);
+    // Help → About (modal).
+    void showAbout();
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
