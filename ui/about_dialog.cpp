@@ -20,7 +20,7 @@ QList<AboutDialog::Component> AboutDialog::components()
     // Versions known at run time where the library says (Qt), otherwise those this build was
     // compiled against (LibTorch, QCustomPlot, SentencePiece: the last two are linked in).
     return {
-        {QStringLiteral("Tunebench"), QStringLiteral(TUNEBENCH_VERSION), QStringLiteral("GPL-3.0-or-later")},
+        {QStringLiteral("Tunebench"), QStringLiteral(TUNEBENCH_VERSION), QStringLiteral("GPL-3.0-only")},
         {QStringLiteral("Qt"), QString::fromLatin1(qVersion()), QStringLiteral("LGPL-3.0-only")},
         {QStringLiteral("LibTorch"), QStringLiteral(TORCH_VERSION), QStringLiteral("BSD-3-Clause")},
         {QStringLiteral("SentencePiece"), QStringLiteral(TUNEBENCH_SENTENCEPIECE_VERSION), QStringLiteral("Apache-2.0")},
@@ -39,8 +39,8 @@ AboutDialog::AboutDialog(QWidget *parent) : QDialog(parent)
     auto *summary = new QLabel(tr("Fine-tune and chat with Llama-family models on your own computer."));
     summary->setWordWrap(true);
     layout->addWidget(summary);
-    auto *licence = new QLabel(tr("Tunebench is free software under the GNU General Public License, version 3 or "
-                                  "later. It comes with ABSOLUTELY NO WARRANTY. It is built on these components:"));
+    auto *licence = new QLabel(tr("Tunebench is free software under the GNU General Public License, version 3. It "
+                                  "comes with ABSOLUTELY NO WARRANTY. It is built on these components:"));
     licence->setWordWrap(true);
     layout->addWidget(licence);
 

@@ -44,7 +44,7 @@ dpkg-deb -I "$deb"
 depends="$(dpkg-deb -f "$deb" Depends)"
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "package version is not $version"
 # dpkg-shlibdeps found the libraries; OpenBLAS is named by hand (LibTorch accepts the reference BLAS).
-for want in libopenblas0-pthread 'libtorch[0-9.]*' 'libqt6widgets6' 'libqt6gui6' 'libqt6printsupport6' \
+for want in libopenblas0-pthread 'libtorch[0-9.]*' 'libqt6widgets6' 'libqt6gui6' \
             'libqcustomplot2.1-qt6' 'libc6'; do
   grep -Eq "(^|, )$want( |,|$)" <<<"$depends" || fail "Depends lacks $want: $depends"
 done
@@ -59,15 +59,18 @@ for exe in "$work/root/usr/bin/tunebench" "$work/root/usr/bin/tunebench-cli"; do
   ! grep -q "$build" "$work/ldd.txt" || fail "$exe loads a library from the build tree"
   for lib in $(readelf -d "$exe" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
     path="$(awk -v l="$lib" '$1 == l { print $3 }' "$work/ldd.txt")"
-    pkg="$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -n1 | cut -d: -f1 || true)"
-    [ -z "$pkg" ] && pkg="$(dpkg -S "$path" 2>/dev/null | head -n1 | cut -d: -f1 || true)"
+    # Debian 12 is merged-/usr: dpkg may know the file under /lib or /usr/lib, as itself or its target.
+    pkg=""
+    for candidate in "$(readlink -f "$path")" "$path" "/usr${path#/usr}" "${path#/usr}"; do
+      [ -n "$pkg" ] || pkg="$(dpkg -S "$candidate" 2>/dev/null | head -n1 | cut -d: -f1 || true)"
+    done
     [ -n "$pkg" ] || fail "$lib ($path) belongs to no Debian package"
     grep -Eq "(^|, )$pkg( |,|$)" <<<"$depends" || fail "$(basename "$exe") needs $lib from $pkg, which Depends lacks"
   done
 done
 echo "every NEEDED library's package is in Depends"
 if command -v apt-get >/dev/null; then
-  apt-get install --simulate --no-download -q "$deb" >"$work/apt.log" 2>&1 \
+  apt-get install --simulate --no-download --no-install-recommends -q "$deb" >"$work/apt.log" 2>&1 \
     || { cat "$work/apt.log"; fail "the package's dependencies cannot be satisfied here"; }
   echo "apt-get --simulate: dependencies satisfied"
 fi
@@ -105,7 +108,7 @@ else
 fi
 if command -v update-mime-database >/dev/null; then
   cp -r "$share/mime" "$work/mime"
-  update-mime-database "$work/mime"
+  update-mime-database "$work/mime" 2>/dev/null
   grep -q '^80:application/x-tunebench-project:tunebench.json' "$work/mime/globs2" \
     || fail "the MIME database does not map tunebench.json: $(cat "$work/mime/globs2")"
   echo "update-mime-database: tunebench.json -> application/x-tunebench-project"

@@ -60,7 +60,7 @@ private Q_SLOTS:
         for (int i = 0; i < table->rowCount(); ++i)
             rows[table->item(i, 0)->text()] = {table->item(i, 1)->text(), table->item(i, 2)->text()};
         QCOMPARE(rows.size(), 5);
-        QCOMPARE(rows.value("Tunebench"), qMakePair(QStringLiteral(TUNEBENCH_VERSION), QStringLiteral("GPL-3.0-or-later")));
+        QCOMPARE(rows.value("Tunebench"), qMakePair(QStringLiteral(TUNEBENCH_VERSION), QStringLiteral("GPL-3.0-only")));
         QCOMPARE(rows.value("Qt"), qMakePair(QString::fromLatin1(qVersion()), QStringLiteral("LGPL-3.0-only")));
         QCOMPARE(rows.value("LibTorch").second, QStringLiteral("BSD-3-Clause"));
         QVERIFY2(rows.value("LibTorch").first.contains(QRegularExpression("^\\d+\\.\\d+")), qPrintable(rows.value("LibTorch").first));
