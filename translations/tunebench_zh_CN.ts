@@ -2,6 +2,44 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
   <context>
+    <name>AboutDialog</name>
+    <message>
+      <location filename="../ui/about_dialog.cpp" line="+33" />
+      <source>About Tunebench</source>
+      <translation>关于 Tunebench</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <source>Fine-tune and chat with Llama-family models on your own computer.</source>
+      <translation>在您自己的电脑上微调 Llama 系列模型并与之对话。</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>Tunebench is free software under the GNU General Public License, version 3. It comes with ABSOLUTELY NO WARRANTY. It is built on these components:</source>
+      <translation>Tunebench 是自由软件，依据 GNU 通用公共许可证第 3 版发布，不提供任何担保。它基于以下组件构建：</translation>
+    </message>
+    <message>
+      <location line="+8" />
+      <source>Component</source>
+      <translation>组件</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>Version</source>
+      <translation>版本</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>Licence</source>
+      <translation>许可证</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <source>unknown</source>
+      <translation>未知</translation>
+    </message>
+  </context>
+  <context>
     <name>ClassifyPage</name>
     <message numerus="yes">
       <location filename="../ui/classify_page.cpp" line="+28" />
@@ -110,7 +148,7 @@
   <context>
     <name>ClassifyWorker</name>
     <message>
-      <location filename="../ui/classify_worker.cpp" line="+49" />
+      <location filename="../ui/classify_worker.cpp" line="+50" />
       <location line="+23" />
       <source>Load a classifier first.</source>
       <translation>请先加载分类器。</translation>
@@ -119,7 +157,7 @@
   <context>
     <name>DataPage</name>
     <message>
-      <location filename="../ui/data_page.cpp" line="+66" />
+      <location filename="../ui/data_page.cpp" line="+58" />
       <source>Row</source>
       <translation>行</translation>
     </message>
@@ -292,7 +330,7 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../ui/main_window.cpp" line="+31" />
+      <location filename="../ui/main_window.cpp" line="+34" />
       <source>Tunebench</source>
       <translation>Tunebench</translation>
     </message>
@@ -327,7 +365,22 @@
       <translation>训练记录</translation>
     </message>
     <message>
-      <location line="+17" />
+      <location line="+7" />
+      <source>Settings</source>
+      <translation>设置</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>&amp;Help</source>
+      <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>&amp;About Tunebench</source>
+      <translation>关于 Tunebench(&amp;A)</translation>
+    </message>
+    <message>
+      <location line="+11" />
       <source>Chatting with the run in progress, as it was at step %1.</source>
       <translation>正在与进行中的训练对话（第 %1 步时的权重）。</translation>
     </message>
@@ -459,7 +512,7 @@
       <translation>新对话</translation>
     </message>
     <message>
-      <location line="+77" />
+      <location line="+83" />
       <source>You:</source>
       <translation>你：</translation>
     </message>
@@ -477,7 +530,7 @@
   <context>
     <name>MetricPlot</name>
     <message>
-      <location filename="../ui/metric_plot.cpp" line="+36" />
+      <location filename="../ui/metric_plot.cpp" line="+25" />
       <source>step</source>
       <translation>步数</translation>
     </message>
@@ -520,7 +573,7 @@
   <context>
     <name>ModelWorker</name>
     <message>
-      <location filename="../ui/model_worker.cpp" line="+50" />
+      <location filename="../ui/model_worker.cpp" line="+52" />
       <location line="+26" />
       <source>none</source>
       <translation>无</translation>
@@ -749,6 +802,74 @@
       <location line="+10" />
       <source>Exporting %1…</source>
       <translation>正在导出 %1…</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingsPage</name>
+    <message>
+      <location filename="../ui/settings_page.cpp" line="+19" />
+      <source>Computation</source>
+      <translation>计算</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Automatic (a GPU if there is one, else the CPU)</source>
+      <translation>自动（有 GPU 时使用 GPU，否则使用 CPU）</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>CPU</source>
+      <translation>CPU</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Device</source>
+      <translation>设备</translation>
+    </message>
+    <message>
+      <location line="+5" />
+      <source>One per core (%1)</source>
+      <translation>每个核心一个（%1）</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Threads</source>
+      <translation>线程数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Used by the next model, chat or classifier that is loaded; a training run uses the threads of its own settings. Devices other than the CPU appear when this LibTorch build supports them (CUDA, MPS).</source>
+      <translation>用于之后加载的模型、对话或分类器；训练任务使用其自身设置中的线程数。当前 LibTorch 版本支持时（CUDA、MPS），这里会列出 CPU 以外的设备。</translation>
+    </message>
+    <message>
+      <location line="+7" />
+      <source>Appearance</source>
+      <translation>外观</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>System language</source>
+      <translation>跟随系统语言</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <source>Language</source>
+      <translation>语言</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>A new language takes effect the next time Tunebench starts.</source>
+      <translation>新的语言将在下次启动 Tunebench 时生效。</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Tunebench follows the system's style and colours (light or dark).</source>
+      <translation>Tunebench 跟随系统的样式和配色（浅色或深色）。</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Style</source>
+      <translation>样式</translation>
     </message>
   </context>
   <context>
@@ -1268,7 +1389,7 @@
   <context>
     <name>main</name>
     <message>
-      <location filename="../app/gui/main.cpp" line="+30" />
+      <location filename="../app/gui/main.cpp" line="+86" />
       <source>Fine-tune and chat with Llama-family models</source>
       <translation>微调 Llama 系列模型并与之对话</translation>
     </message>
@@ -1283,7 +1404,12 @@
       <translation>模型打开后将窗口保存为 PNG 图片，然后退出</translation>
     </message>
     <message>
-      <location line="+3" />
+      <location line="+4" />
+      <source>Open the window, load the bundled sample project and exit (0 when all works)</source>
+      <translation>打开窗口，加载自带的示例项目后退出（一切正常时返回 0）</translation>
+    </message>
+    <message>
+      <location line="+2" />
       <source>A model to open</source>
       <translation>要打开的模型</translation>
     </message>

@@ -126,10 +126,15 @@ sample="$share/tunebench/sample"
 # steps and one evaluation with a few dialogue checks keep it under a minute.
 start=$SECONDS
 "$cli" train "$sample/chat.toml" --set run_dir="$work/run" --set max_steps=20 --set eval_every=20 \
-  --set eval_batches=1 --set warmup_steps=2 --set vocab_size=600 --set dialogue_check_tokens=8 \
+  --set eval_batches=1 --set warmup_steps=2 --set vocab_size=1000 --set dialogue_check_tokens=8 \
   >"$work/train.log" 2>&1 || { cat "$work/train.log"; fail "training on the installed sample failed"; }
 tail -n 3 "$work/train.log"
 echo "trained in $((SECONDS - start)) s"
+# It really trained: the final validation loss is below step 0's.
+losses="$(sed -n 's/.* val_loss \([0-9.]*\) .*/\1/p' "$work/train.log")"
+first="$(head -n1 <<<"$losses")"; last="$(tail -n1 <<<"$losses")"
+awk -v a="$first" -v b="$last" 'BEGIN { exit !(b < a) }' || fail "validation loss did not fall: $first -> $last"
+echo "validation loss $first -> $last"
 [ $((SECONDS - start)) -lt 60 ] || fail "the short training run took $((SECONDS - start)) s (budget 60 s)"
 out="$("$cli" generate "$work/run" --prompt "Where is my order" --max-new-tokens 12 --temperature 0 2>"$work/gen.err")" \
   || { cat "$work/gen.err"; fail "generation from the checkpoint failed"; }
