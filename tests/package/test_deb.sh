@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ctest-labels: package
-# ctest-timeout: 900
+# ctest-timeout: 600
 # Builds the .deb and the portable .tar.gz with CPack from this build tree, installs each
 # OUTSIDE the build tree and runs the installed programs:
 #   tunebench-cli --version, a short training run on the installed sample project and a
@@ -42,11 +42,13 @@ ls -l "$deb" "$tgz"
 step "package metadata"
 dpkg-deb -I "$deb"
 depends="$(dpkg-deb -f "$deb" Depends)"
+# The package names alone, one a line (versions and alternatives dropped).
+depends_names="$(tr ',|' '\n\n' <<<"$depends" | sed 's/(.*//; s/ //g' | grep -v '^$')"
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "package version is not $version"
 # dpkg-shlibdeps found the libraries; OpenBLAS is named by hand (LibTorch accepts the reference BLAS).
 for want in libopenblas0-pthread 'libtorch[0-9.]*' 'libqt6widgets6' 'libqt6gui6' \
             'libqcustomplot2.1-qt6' 'libc6'; do
-  grep -Eq "(^|, )$want( |,|$)" <<<"$depends" || fail "Depends lacks $want: $depends"
+  grep -qxE "$want" <<<"$depends_names" || fail "Depends lacks $want: $depends"
 done
 # Nothing the programs need at run time is missing from Depends: every NEEDED library's
 # package is named there.
@@ -58,14 +60,16 @@ for exe in "$work/root/usr/bin/tunebench" "$work/root/usr/bin/tunebench-cli"; do
   ! grep -q "not found" "$work/ldd.txt" || fail "$exe: $(grep 'not found' "$work/ldd.txt")"
   ! grep -q "$build" "$work/ldd.txt" || fail "$exe loads a library from the build tree"
   for lib in $(readelf -d "$exe" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
-    path="$(awk -v l="$lib" '$1 == l { print $3 }' "$work/ldd.txt")"
+    # "libfoo.so.1 => /path (addr)", or just "/path (addr)" for the dynamic loader.
+    path="$(awk -v l="$lib" '$1 == l { print $3; exit } substr($1, length($1) - length(l)) == "/" l { print $1; exit }' "$work/ldd.txt")"
+    [ -n "$path" ] || fail "$lib: not in ldd's output"
     # Debian 12 is merged-/usr: dpkg may know the file under /lib or /usr/lib, as itself or its target.
     pkg=""
     for candidate in "$(readlink -f "$path")" "$path" "/usr${path#/usr}" "${path#/usr}"; do
       [ -n "$pkg" ] || pkg="$(dpkg -S "$candidate" 2>/dev/null | head -n1 | cut -d: -f1 || true)"
     done
     [ -n "$pkg" ] || fail "$lib ($path) belongs to no Debian package"
-    grep -Eq "(^|, )$pkg( |,|$)" <<<"$depends" || fail "$(basename "$exe") needs $lib from $pkg, which Depends lacks"
+    grep -qxF "$pkg" <<<"$depends_names" || fail "$(basename "$exe") needs $lib from $pkg, which Depends lacks"
   done
 done
 echo "every NEEDED library's package is in Depends"
