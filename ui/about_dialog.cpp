@@ -51,6 +51,7 @@ AboutDialog::AboutDialog(QWidget *parent) : QDialog(parent)
     table->verticalHeader()->hide();
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setSelectionMode(QAbstractItemView::NoSelection);
+    table->setFocusPolicy(Qt::NoFocus);
     for (int i = 0; i < rows.size(); ++i) {
         table->setItem(i, 0, new QTableWidgetItem(rows[i].name));
         table->setItem(i, 1, new QTableWidgetItem(rows[i].version.isEmpty() ? tr("unknown") : rows[i].version));
