@@ -88,6 +88,12 @@ for f in applications/io.github.tunebench.Tunebench.desktop metainfo/io.github.t
          doc/tunebench/LICENSE; do
   [ -s "$share/$f" ] || fail "not installed: /usr/share/$f"
 done
+# The whole sample, byte for byte, less its generator script.
+for f in "$source_dir"/resources/sample/*; do
+  name="$(basename "$f")"
+  [ "$name" = generate.py ] && continue
+  cmp -s "$f" "$share/tunebench/sample/$name" || fail "the installed sample lacks or differs in $name"
+done
 for size in 16 22 24 32 48 64 128 256 512; do
   png="$share/icons/hicolor/${size}x${size}/apps/tunebench.png"
   [ -s "$png" ] || fail "no ${size}x${size} icon"
