@@ -27,7 +27,8 @@ std::string stopReasonName(StopReason reason)
 int64_t sampleToken(const torch::Tensor &logitsIn, const SamplingOptions &o, const std::vector<int64_t> &history,
                     std::mt19937_64 &rng)
 {
-    torch::Tensor logits = logitsIn.to(torch::kFloat).contiguous().clone(); // (V)
+    // Sampling reads the logits on the CPU, wherever the model runs (--device).
+    torch::Tensor logits = logitsIn.to(torch::kCPU, torch::kFloat).contiguous().clone(); // (V)
     float *l = logits.data_ptr<float>();
     const int64_t V = logits.numel();
     if (o.repetitionPenalty != 1.0) {
@@ -132,7 +133,8 @@ GenerationResult generate(LlamaModel &model, const Tokenizer *tokenizer, const s
     auto t0 = Clock::now();
     ForwardOptions cached;
     cached.cache = &cache;
-    auto ids = torch::tensor(promptIds, torch::kLong).unsqueeze(0);              // (1, T)
+    const auto device = model->lmHeadWeight().device();
+    auto ids = torch::tensor(promptIds, torch::kLong).unsqueeze(0).to(device); // (1, T)
     torch::Tensor logits = model->forward(ids, cached).select(1, -1).squeeze(0); // (V)
     auto t1 = Clock::now();
     result.promptSeconds = std::chrono::duration<double>(t1 - t0).count();
@@ -185,7 +187,7 @@ GenerationResult generate(LlamaModel &model, const Tokenizer *tokenizer, const s
                 result.reason = StopReason::ContextFull;
             break;
         }
-        auto one = torch::full({1, 1}, next, torch::kLong);
+        auto one = torch::full({1, 1}, next, torch::TensorOptions(torch::kLong).device(device));
         logits = model->forward(one, cached).view({-1}); // (V)
     }
     result.decodeSeconds = std::chrono::duration<double>(Clock::now() - t1).count();

@@ -193,7 +193,7 @@ torch::Tensor LinearImpl::baseForward(const torch::Tensor &x)
         auto sizes = x.sizes().vec();
         sizes.back() = weight.size(0);
 #ifdef TB_AVX512_GEMV
-        if (hasAvx512() && type == weight.scalar_type() && weight.is_contiguous()
+        if (hasAvx512() && weight.is_cpu() && type == weight.scalar_type() && weight.is_contiguous()
             && (type == torch::kFloat || type == torch::kBFloat16))
             return gemv(weight, x.reshape({-1})).view(sizes);
 #endif
@@ -358,7 +358,7 @@ KvCache LlamaModelImpl::makeCache(int64_t batch, int64_t capacity) const
 {
     KvCache cache;
     cache.capacity = capacity;
-    auto options = torch::TensorOptions().dtype(dtype());
+    auto options = torch::TensorOptions().dtype(dtype()).device(lmHeadWeight().device());
     for (int64_t i = 0; i < m_config.numLayers; ++i) {
         cache.keys.push_back(torch::zeros({batch, m_config.numKvHeads, capacity, m_config.headDim()}, options));
         cache.values.push_back(torch::zeros({batch, m_config.numKvHeads, capacity, m_config.headDim()}, options));
@@ -379,13 +379,14 @@ torch::Tensor LlamaModelImpl::hidden(const torch::Tensor &ids, const ForwardOpti
     // Rotary tables in float32, cast to the compute dtype as HF does.
     torch::Tensor cos, sin;
     if (!options.positionIds.defined() && start + T <= m_ropeCos.size(0)) {
-        cos = m_ropeCos.narrow(0, start, T).to(dtype()); // (T, hd)
-        sin = m_ropeSin.narrow(0, start, T).to(dtype());
+        // The tables stay on the CPU; a model on a GPU (--device) gets its rows copied over.
+        cos = m_ropeCos.narrow(0, start, T).to(ids.device(), dtype()); // (T, hd)
+        sin = m_ropeSin.narrow(0, start, T).to(ids.device(), dtype());
     } else {
         torch::Tensor positions = options.positionIds.defined()
             ? options.positionIds.to(torch::kFloat)
-            : torch::arange(start, start + T, torch::kFloat);
-        auto freqs = positions.unsqueeze(-1) * m_ropeInvFreq; // (T, hd/2) or (B, T, hd/2)
+            : torch::arange(start, start + T, torch::TensorOptions(torch::kFloat).device(ids.device()));
+        auto freqs = positions.unsqueeze(-1) * m_ropeInvFreq.to(ids.device()); // (T, hd/2) or (B, T, hd/2)
         auto emb = torch::cat({freqs, freqs}, -1);
         cos = emb.cos().to(dtype());
         sin = emb.sin().to(dtype());
@@ -399,8 +400,9 @@ torch::Tensor LlamaModelImpl::hidden(const torch::Tensor &ids, const ForwardOpti
     torch::Tensor mask;
     const int64_t S = start + T;
     if (T > 1 || options.segmentIds.defined()) {
-        auto q = torch::arange(start, start + T, torch::kLong).unsqueeze(1); // (T, 1)
-        auto k = torch::arange(0, S, torch::kLong).unsqueeze(0);             // (1, S)
+        const auto longOnDevice = torch::TensorOptions(torch::kLong).device(ids.device());
+        auto q = torch::arange(start, start + T, longOnDevice).unsqueeze(1); // (T, 1)
+        auto k = torch::arange(0, S, longOnDevice).unsqueeze(0);             // (1, S)
         auto allowed = k <= q;                                               // (T, S)
         if (options.segmentIds.defined()) {
             TORCH_CHECK(!options.cache, "packed sequences are for training, not cached decoding");
@@ -408,7 +410,7 @@ torch::Tensor LlamaModelImpl::hidden(const torch::Tensor &ids, const ForwardOpti
             allowed = allowed.unsqueeze(0) & (seg.unsqueeze(2) == seg.unsqueeze(1)); // (B, T, S)
             allowed = allowed.view({B, 1, 1, T, S});
         }
-        mask = torch::zeros(allowed.sizes(), torch::kFloat)
+        mask = torch::zeros(allowed.sizes(), torch::TensorOptions(torch::kFloat).device(ids.device()))
                    .masked_fill(allowed.logical_not(), -std::numeric_limits<float>::infinity());
     }
 

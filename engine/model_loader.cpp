@@ -129,6 +129,9 @@ LoadedModel loadModel(const std::string &path, const LoadOptions &options)
 
     LoadedModel loaded;
     loaded.model = buildModel(imported, options);
+    // Weights are read on the CPU, then moved once (a no-op for the CPU).
+    if (options.device != c10::Device(c10::kCPU))
+        loaded.model->to(options.device);
     loaded.model->eval();
     loaded.tokenizer = imported.tokenizer;
     loaded.format = imported.format;

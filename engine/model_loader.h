@@ -17,6 +17,7 @@ using ProgressCallback = std::function<bool(double fraction, const std::string &
 struct LoadOptions {
     torch::Dtype computeDtype = torch::kFloat; // float32 or bfloat16
     std::string tokenizerPath;                 // --tokenizer: pairs a .model with bare weights
+    c10::Device device = c10::kCPU;            // --device: where the loaded model computes (device.h)
     ProgressCallback progress;
 };
 

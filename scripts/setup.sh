@@ -19,6 +19,9 @@ packages=(
   libopenblas0-pthread libopenblas-dev
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
   xvfb xauth
+  # Packaging: PNG icons rendered from the SVG, and the package test's validators of the
+  # desktop entry, the AppStream metainfo and the MIME type (tests/package/).
+  librsvg2-bin desktop-file-utils appstream shared-mime-info
   # A CJK font, or the Simplified Chinese UI shows empty boxes.
   fonts-wqy-microhei
   # Tests: an independent SentencePiece and Jinja2 to check chat-template goldens.

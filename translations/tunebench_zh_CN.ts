@@ -2,6 +2,44 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
   <context>
+    <name>AboutDialog</name>
+    <message>
+      <location filename="../ui/about_dialog.cpp" line="+33" />
+      <source>About Tunebench</source>
+      <translation>关于 Tunebench</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <source>Fine-tune and chat with Llama-family models on your own computer.</source>
+      <translation>在您自己的电脑上微调 Llama 系列模型并与之对话。</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>Tunebench is free software under the GNU General Public License, version 3. It comes with ABSOLUTELY NO WARRANTY. It is built on these components:</source>
+      <translation>Tunebench 是自由软件，依据 GNU 通用公共许可证第 3 版发布，不提供任何担保。它基于以下组件构建：</translation>
+    </message>
+    <message>
+      <location line="+8" />
+      <source>Component</source>
+      <translation>组件</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>Version</source>
+      <translation>版本</translation>
+    </message>
+    <message>
+      <location line="+0" />
+      <source>Licence</source>
+      <translation>许可证</translation>
+    </message>
+    <message>
+      <location line="+7" />
+      <source>unknown</source>
+      <translation>未知</translation>
+    </message>
+  </context>
+  <context>
     <name>ChatPage</name>
     <message>
       <location filename="../ui/chat_page.cpp" line="+61" />
@@ -753,7 +791,7 @@
   <context>
     <name>ClassifyWorker</name>
     <message>
-      <location filename="../ui/classify_worker.cpp" line="+49" />
+      <location filename="../ui/classify_worker.cpp" line="+50" />
       <location line="+23" />
       <source>Load a classifier first.</source>
       <translation>请先加载分类器。</translation>
@@ -1006,7 +1044,7 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../ui/main_window.cpp" line="+43" />
+      <location filename="../ui/main_window.cpp" line="+45" />
       <source>Tunebench</source>
       <translation>Tunebench</translation>
     </message>
@@ -1051,32 +1089,22 @@
       <translation>分类器已就绪，可在“分类”页使用（宏平均 F1 %1）。</translation>
     </message>
     <message>
-      <location line="+25" />
-      <source>Chatting with the run in progress, as it was at step %1.</source>
-      <translation>正在与进行中的训练对话（第 %1 步时的权重）。</translation>
+      <location line="+4" />
+      <source>Settings</source>
+      <translation>设置</translation>
     </message>
     <message>
-      <location line="+42" />
-      <source>Loading %1</source>
-      <translation>正在加载 %1</translation>
-    </message>
-    <message>
-      <location line="+5" />
-      <source>Model loaded. Chat is ready.</source>
-      <translation>模型已加载，可以开始对话。</translation>
+      <location line="+85" />
+      <source>&amp;Help</source>
+      <translation>帮助(&amp;H)</translation>
     </message>
     <message>
       <location line="+1" />
-      <source>Model loaded without a tokenizer: choose one to chat.</source>
-      <translation>模型已加载，但没有分词器：请选择一个分词器后再对话。</translation>
+      <source>&amp;About Tunebench</source>
+      <translation>关于 Tunebench(&amp;A)</translation>
     </message>
     <message>
-      <location line="+15" />
-      <source>Open a model: a Hugging Face folder, a GGUF file or a llama2.c checkpoint.</source>
-      <translation>打开模型：Hugging Face 文件夹、GGUF 文件或 llama2.c 检查点。</translation>
-    </message>
-    <message>
-      <location line="+22" />
+      <location line="+25" />
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
     </message>
@@ -1131,7 +1159,32 @@
       <translation>已有训练正在进行；请先停止它再开始新的训练。</translation>
     </message>
     <message>
-      <location line="-72" />
+      <location line="-179" />
+      <source>Chatting with the run in progress, as it was at step %1.</source>
+      <translation>正在与进行中的训练对话（第 %1 步时的权重）。</translation>
+    </message>
+    <message>
+      <location line="+42" />
+      <source>Loading %1</source>
+      <translation>正在加载 %1</translation>
+    </message>
+    <message>
+      <location line="+5" />
+      <source>Model loaded. Chat is ready.</source>
+      <translation>模型已加载，可以开始对话。</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Model loaded without a tokenizer: choose one to chat.</source>
+      <translation>模型已加载，但没有分词器：请选择一个分词器后再对话。</translation>
+    </message>
+    <message>
+      <location line="+19" />
+      <source>Open a model: a Hugging Face folder, a GGUF file or a llama2.c checkpoint.</source>
+      <translation>打开模型：Hugging Face 文件夹、GGUF 文件或 llama2.c 检查点。</translation>
+    </message>
+    <message>
+      <location line="+40" />
       <source>Hugging Face model folder</source>
       <translation>Hugging Face 模型文件夹</translation>
     </message>
@@ -1164,7 +1217,7 @@
       <translation>对数坐标</translation>
     </message>
     <message>
-      <location line="+4" />
+      <location line="+6" />
       <source>Export…</source>
       <translation>导出…</translation>
     </message>
@@ -1888,7 +1941,7 @@
   <context>
     <name>Project</name>
     <message>
-      <location filename="../ui/project.cpp" line="+46" />
+      <location filename="../ui/project.cpp" line="+48" />
       <source>%1: cannot open the project file (%2)</source>
       <translation>%1：无法打开项目文件（%2）</translation>
     </message>
@@ -1919,17 +1972,17 @@
     </message>
     <message>
       <location line="+23" />
-      <location line="+58" />
+      <location line="+53" />
       <source>%1: cannot create the folder</source>
       <translation>%1：无法创建文件夹</translation>
     </message>
     <message>
-      <location line="-55" />
+      <location line="-50" />
       <source>%1: cannot write the project file (%2)</source>
       <translation>%1：无法写入项目文件（%2）</translation>
     </message>
     <message>
-      <location line="+48" />
+      <location line="+43" />
       <source>The bundled sample project was not found next to the program (share/tunebench/sample).</source>
       <translation>在程序旁边找不到自带的示例项目（share/tunebench/sample）。</translation>
     </message>
@@ -2221,6 +2274,74 @@
       <location line="+3" />
       <source>Choose where to write the tokenizer (a .model file).</source>
       <translation>请选择分词器的写入位置（.model 文件）。</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingsPage</name>
+    <message>
+      <location filename="../ui/settings_page.cpp" line="+19" />
+      <source>Computation</source>
+      <translation>计算</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Automatic (a GPU if there is one, else the CPU)</source>
+      <translation>自动（有 GPU 时使用 GPU，否则使用 CPU）</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>CPU</source>
+      <translation>CPU</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Device</source>
+      <translation>设备</translation>
+    </message>
+    <message>
+      <location line="+5" />
+      <source>One per core (%1)</source>
+      <translation>每个核心一个（%1）</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Threads</source>
+      <translation>线程数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Used by the next model, chat or classifier that is loaded; a training run uses the threads of its own settings. Devices other than the CPU appear when this LibTorch build supports them (CUDA, MPS).</source>
+      <translation>用于之后加载的模型、对话或分类器；训练任务使用其自身设置中的线程数。当前 LibTorch 版本支持时（CUDA、MPS），这里会列出 CPU 以外的设备。</translation>
+    </message>
+    <message>
+      <location line="+7" />
+      <source>Appearance</source>
+      <translation>外观</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>System language</source>
+      <translation>跟随系统语言</translation>
+    </message>
+    <message>
+      <location line="+6" />
+      <source>Language</source>
+      <translation>语言</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>A new language takes effect the next time Tunebench starts.</source>
+      <translation>新的语言将在下次启动 Tunebench 时生效。</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Tunebench follows the system's style and colours (light or dark).</source>
+      <translation>Tunebench 跟随系统的样式和配色（浅色或深色）。</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Style</source>
+      <translation>样式</translation>
     </message>
   </context>
   <context>
@@ -2756,7 +2877,7 @@
   <context>
     <name>main</name>
     <message>
-      <location filename="../app/gui/main.cpp" line="+31" />
+      <location filename="../app/gui/main.cpp" line="+96" />
       <source>Fine-tune and chat with Llama-family models</source>
       <translation>微调 Llama 系列模型并与之对话</translation>
     </message>
@@ -2772,6 +2893,11 @@
     </message>
     <message>
       <location line="+4" />
+      <source>Open the window, load the bundled sample project and exit (0 when all works)</source>
+      <translation>打开窗口，加载自带的示例项目后退出（一切正常时返回 0）</translation>
+    </message>
+    <message>
+      <location line="+3" />
       <source>A project (folder or tunebench.json) or a model to open</source>
       <translation>要打开的项目（文件夹或 tunebench.json）或模型</translation>
     </message>

@@ -1,5 +1,7 @@
 #include "classify_worker.h"
 
+#include "app_settings.h"
+
 #include "dataset.h"
 #include "error.h"
 #include "run_checkpoint.h"
@@ -23,10 +25,9 @@ ClassifyWorker::~ClassifyWorker() = default;
 
 void ClassifyWorker::load(const QString &path)
 {
-    if (!d->threadsConfigured) { // OpenMP keeps its thread count per OS thread
-        tb::configureThreads(0);
-        d->threadsConfigured = true;
-    }
+    // OpenMP keeps its thread count per OS thread; read at every load (Settings page).
+    tb::configureThreads(AppSettings::threads());
+    d->threadsConfigured = true;
     try {
         const std::string source = tb::resolveCheckpoint(path.toStdString());
         if (!tb::isClassifierFolder(source))

@@ -1,6 +1,8 @@
 #include "main_window.h"
 
 #include "chat_page.h"
+#include "about_dialog.h"
+#include "settings_page.h"
 #include "classify_page.h"
 #include "project_page.h"
 #include "data_page.h"
@@ -86,6 +88,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
                                          .arg(metrics.value(QStringLiteral("macro_f1")).toDouble(), 0, 'f', 3));
         }
     });
+    m_tabs->addTab(new SettingsPage, tr("Settings"));
     m_tabs->setCurrentWidget(m_projectPage);
     setCentralWidget(m_tabs);
     m_projectPage->showRecent(recentProjects());
@@ -170,6 +173,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     }, Qt::QueuedConnection);
     m_thread.start();
     buildFileMenu();
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About Tunebench"), this, &MainWindow::showAbout);
+    about->setObjectName(QStringLiteral("actionAbout"));
+    about->setMenuRole(QAction::AboutRole);
     statusBar()->showMessage(tr("Open a model: a Hugging Face folder, a GGUF file or a llama2.c checkpoint."));
 }
 
@@ -326,6 +333,12 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveSession();
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::showAbout()
+{
+    AboutDialog dialog(this);
+    dialog.exec();
 }
 
 void MainWindow::openData(const QString &path)

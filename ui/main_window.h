@@ -40,6 +40,8 @@ public:
     ChatPage *chatPage() const { return m_chat; }
     // Shows the Data page with `path` loading (as a dropped file does).
     void openData(const QString &path);
+    // Help → About (modal).
+    void showAbout();
 
     // Opens a project (its folder or tunebench.json): the Project page lists it, the Data
     // page loads its first dataset, the Train page its first config, the Runs page its

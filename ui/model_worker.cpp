@@ -2,7 +2,9 @@
 
 #include "model_card.h"
 
+#include "app_settings.h"
 #include "chat_template.h"
+#include "device.h"
 #include "error.h"
 #include "model_loader.h"
 #include "model_snapshot.h"
@@ -24,11 +26,10 @@ ModelWorker::~ModelWorker() = default;
 
 static void configureWorkerThread(tb::ModelWorkerState &state)
 {
-    // OpenMP keeps its thread count per OS thread: set it here, not only in main().
-    if (!state.threadsConfigured) {
-        tb::configureThreads(0);
-        state.threadsConfigured = true;
-    }
+    // OpenMP keeps its thread count per OS thread: set it here, not only in main(). Read at
+    // every load, so a change on the Settings page applies to the next model.
+    tb::configureThreads(AppSettings::threads());
+    state.threadsConfigured = true;
 }
 
 void ModelWorker::load(const QString &path, const QString &tokenizerPath, bool bf16)
@@ -43,6 +44,7 @@ void ModelWorker::load(const QString &path, const QString &tokenizerPath, bool b
         tb::LoadOptions options;
         options.computeDtype = bf16 ? torch::kBFloat16 : torch::kFloat;
         options.tokenizerPath = tokenizerPath.toStdString();
+        options.device = tb::resolveDevice(AppSettings::device().toStdString()); // Settings page
         options.progress = [this](double fraction, const std::string &tensor) {
             Q_EMIT loadProgress(int(fraction * 100), QString::fromStdString(tensor));
             return !m_stop.load() && !m_cancelLoad.load();

@@ -1,5 +1,7 @@
 #include "project.h"
 
+#include "install_paths.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -133,17 +135,12 @@ void rememberProject(const QString &dir)
 
 QString bundledSampleDir()
 {
-    QStringList candidates;
-    if (const QString env = qEnvironmentVariable("TUNEBENCH_SAMPLE_DIR"); !env.isEmpty())
-        candidates << env;
-    const QString appDir = QCoreApplication::applicationDirPath();
-    // Installed (.deb, .tar.gz): bin/../share/tunebench/sample. Build tree: the sources.
-    candidates << appDir + QStringLiteral("/../share/tunebench/sample")
-               << QStringLiteral(TUNEBENCH_SOURCE_SAMPLE_DIR);
-    for (const QString &dir : candidates)
-        if (QFileInfo::exists(QDir(dir).filePath(QString::fromLatin1(kProjectFileName))))
-            return QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
-    return {};
+    // The engine knows where the program's own files are (.deb, .tar.gz, macOS bundle,
+    // build tree); a sample without its tunebench.json is not a project to open.
+    const QString dir = QString::fromStdString(tb::sampleDirectory());
+    if (dir.isEmpty() || !QFileInfo::exists(QDir(dir).filePath(QString::fromLatin1(kProjectFileName))))
+        return {};
+    return QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
 }
 
 QString installSampleProject(const QString &targetDir, QString *error)

@@ -1,5 +1,6 @@
 #include "cli_common.h"
 
+#include "device.h"
 #include "error.h"
 #include "file_util.h"
 #include "model_loader.h"
@@ -15,6 +16,7 @@ tb::LoadedModel loadForCli(const std::string &path, const CommonOptions &common)
     tb::LoadOptions options;
     options.computeDtype = common.dtype == "bf16" ? torch::kBFloat16 : torch::kFloat;
     options.tokenizerPath = common.tokenizer;
+    options.device = tb::resolveDevice(common.device);
     if (isatty(STDERR_FILENO)) {
         options.progress = [last = -1](double fraction, const std::string &) mutable {
             const int percent = int(fraction * 100);

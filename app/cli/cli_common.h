@@ -15,6 +15,7 @@ struct CommonOptions {
     int threads = 0;           // 0 = number of cores
     std::string dtype = "f32"; // compute dtype: f32 or bf16
     std::string tokenizer;     // pairs a SentencePiece .model with weights that carry none
+    std::string device = "cpu"; // --device: auto, cpu, cuda, cuda:N, mps (engine/device.h)
 };
 
 // Each subcommand adds itself to the app; the callback runs it.

@@ -2,6 +2,7 @@
 // and a non-zero exit code.
 #include "cli_common.h"
 
+#include "device.h"
 #include "error.h"
 #include "runtime.h"
 
@@ -17,6 +18,9 @@ int main(int argc, char **argv)
     app.add_option("--threads", common.threads, "Compute threads (default: number of cores)");
     app.add_option("--dtype", common.dtype, "Compute dtype: f32 or bf16")->check(CLI::IsMember({"f32", "bf16"}));
     app.add_option("--tokenizer", common.tokenizer, "SentencePiece .model for weights that carry no tokenizer");
+    app.add_option("--device", common.device,
+                   "Where models compute: auto, cpu, cuda, cuda:N or mps (what this LibTorch build offers)")
+        ->default_val("cpu");
 
     addInfoCommand(app, common);
     addGenerateCommand(app, common);
@@ -43,7 +47,19 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    app.parse_complete_callback([&] { tb::configureThreads(common.threads); });
+    app.parse_complete_callback([&] {
+        tb::configureThreads(common.threads);
+        // Checked before any command runs: a missing GPU is one line, not a failure mid-load.
+        const c10::Device device = tb::resolveDevice(common.device);
+        // generate and chat move the model and their inputs to the device; the other commands
+        // (training with its optimizer state and checkpoints included) compute on the CPU in this
+        // version, and say so rather than quietly ignoring the option.
+        if (!device.is_cpu())
+            for (const auto *sub : app.get_subcommands())
+                if (sub->get_name() != "generate" && sub->get_name() != "chat")
+                    throw tb::Error(sub->get_name() + " runs on the CPU in this version; --device " + common.device +
+                                    " applies to generate and chat");
+    });
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {
