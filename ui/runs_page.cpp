@@ -195,6 +195,9 @@ void RunsPage::refresh()
                          new QTableWidgetItem(QFileInfo(dir + "/config.json").lastModified().toString("yyyy-MM-dd HH:mm")));
     }
     m_status->setText(tr("%n run(s)", nullptr, m_table->rowCount()));
+    // The curves of the first run show at once, so the chart is never an empty frame.
+    if (m_table->rowCount() > 0 && m_table->selectedItems().isEmpty())
+        m_table->selectRow(0);
 }
 
 int RunsPage::runCount() const
