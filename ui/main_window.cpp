@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "chat_page.h"
+#include "chat_transcript.h"
 #include "about_dialog.h"
 #include "settings_page.h"
 #include "classify_page.h"
@@ -317,6 +318,11 @@ void MainWindow::saveSession() const
     settings.setValue(QStringLiteral("train"), m_train->formValues());
     settings.setValue(QStringLiteral("tab"), m_tabs->currentIndex());
     settings.endGroup();
+    // The chat's settings (system prompt, sampling) are the user's, whatever the project.
+    ChatTranscript chat;
+    chat.settings = m_chat->settings();
+    chat.panes = {ChatTranscript::Pane()};
+    settings.setValue(QStringLiteral("chat/settings"), chat.toJson());
 }
 
 void MainWindow::restoreSession()
@@ -327,6 +333,10 @@ void MainWindow::restoreSession()
     settings.endGroup();
     if (!train.isEmpty() && !m_train->isRunning())
         m_train->setFormValues(train);
+    ChatTranscript chat;
+    QString ignored; // settings from an older Tunebench that do not parse are left as they are
+    if (chat.fromJson(settings.value(QStringLiteral("chat/settings")).toByteArray(), &ignored))
+        m_chat->setSettings(chat.settings);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -2,6 +2,7 @@
 // and the reason; the first launch opens the bundled sample; the last project opens at the
 // next start with its unsaved Train settings; the sample trains from the Project page and
 // its chart fills while it runs.
+#include "chat_page.h"
 #include "main_window.h"
 #include "metric_plot.h"
 #include "project.h"
@@ -112,8 +113,12 @@ private Q_SLOTS:
             QCOMPARE(trainData, QDir(target).absoluteFilePath("dialogues.jsonl"));
             QCOMPARE(window.trainPage()->option("preset"), QStringLiteral("micro"));
             QCOMPARE(window.trainPage()->option("chat_template"), QStringLiteral("chatml"));
-            // An edit that was never saved anywhere.
+            // Edits that were never saved anywhere.
             window.trainPage()->setOption("max_steps", "123");
+            ChatSettings chat = window.chatPage()->settings();
+            chat.temperature = 0.35;
+            chat.systemPrompt = QStringLiteral("You are Maple & Moss's assistant.");
+            window.chatPage()->setSettings(chat);
         }
         QCOMPARE(recentProjects(), QStringList{QDir(target).absolutePath()});
         // The next start opens the last project, with the edit, and copies nothing again.
@@ -122,6 +127,8 @@ private Q_SLOTS:
         again.openAtStart(QString(), tbtest::tempDir() + "/elsewhere");
         QCOMPARE(again.project().dir, QDir(target).absolutePath());
         QCOMPARE(again.trainPage()->option("max_steps"), QStringLiteral("123"));
+        QCOMPARE(again.chatPage()->settings().temperature, 0.35);
+        QCOMPARE(again.chatPage()->settings().systemPrompt, QStringLiteral("You are Maple & Moss's assistant."));
         QVERIFY(!QFile::exists(target + "/intents_heldout.csv"));
         QVERIFY(!QDir(tbtest::tempDir() + "/elsewhere").exists());
     }
