@@ -251,6 +251,7 @@ bool MainWindow::openProject(const QString &path)
     m_projectPage->showRecent(recentProjects());
     m_train->setRunsRoot(m_project.runsDir());
     m_runs->setRoot(m_project.runsDir());
+    m_chat->setRunsDirectory(m_project.runsDir()); // the project's runs in the chat's pickers
     if (!m_project.configs.isEmpty() && !m_train->isRunning()) {
         QString configError;
         if (!m_train->loadConfigFile(m_project.absolute(m_project.configs.first().file), &configError))

@@ -3,6 +3,7 @@
 // next start with its unsaved Train settings; the sample trains from the Project page and
 // its chart fills while it runs.
 #include "chat_page.h"
+#include "chat_pane.h"
 #include "main_window.h"
 #include "metric_plot.h"
 #include "project.h"
@@ -10,7 +11,9 @@
 #include "test_support.h"
 #include "train_page.h"
 
+#include <QComboBox>
 #include <QDir>
+#include <QFileInfo>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -165,6 +168,10 @@ private Q_SLOTS:
         QCOMPARE(finished.first().at(0).toString(), QStringLiteral("stopped"));
         const QString runDir = finished.first().at(1).toString();
         QVERIFY2(runDir.startsWith(window.project().runsDir() + "/chat-"), qPrintable(runDir));
+        // The chat's picker offers the project's run.
+        auto *picker = window.chatPage()->pane(0)->findChild<QComboBox *>();
+        QVERIFY(picker);
+        QTRY_VERIFY_WITH_TIMEOUT(picker->findText(QFileInfo(runDir).fileName(), Qt::MatchContains) >= 0, 10000);
         // The loss went down over those steps (a real run, not a replay).
         QFile metrics(runDir + "/metrics.jsonl");
         QVERIFY(metrics.open(QIODevice::ReadOnly));
