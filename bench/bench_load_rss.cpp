@@ -11,7 +11,7 @@
 // Each load runs in its own process because VmHWM only ever grows: writing the folder (which
 // builds the model in memory) or a previous load would otherwise set the peak.
 #include "model_config.h"
-#include "model_export.h"
+#include "hf_folder.h"
 #include "model_loader.h"
 #include "runtime.h"
 

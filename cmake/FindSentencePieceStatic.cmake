@@ -1,6 +1,6 @@
 # Finds the static, hidden-visibility SentencePiece that scripts/setup.sh builds.
 # Debian's shared libsentencepiece exports a private protobuf-lite that clashes with
-# LibTorch's protobuf at start-up, so it must not be used (see PLATFORM.md).
+# LibTorch's protobuf at start-up (a crash before main()), so it must not be used.
 find_path(SentencePiece_INCLUDE_DIR sentencepiece_processor.h
   HINTS ${SentencePiece_ROOT}/include NO_DEFAULT_PATH)
 find_library(SentencePiece_LIBRARY libsentencepiece.a HINTS ${SentencePiece_ROOT}/lib NO_DEFAULT_PATH)

@@ -46,7 +46,7 @@ if command -v update-alternatives >/dev/null; then
 fi
 
 # SentencePiece: Debian's shared library exports its private protobuf-lite, which
-# crashes LibTorch's protobuf at start-up (PLATFORM.md). Build it static, hidden.
+# crashes LibTorch's protobuf at start-up. Build it static, hidden.
 spm_prefix="$deps/sentencepiece"
 if [ ! -f "$spm_prefix/lib/libsentencepiece.a" ]; then
   src_list=/etc/apt/sources.list.d/tunebench-src.sources

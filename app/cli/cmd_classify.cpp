@@ -2,6 +2,8 @@
 
 #include "error.h"
 #include "run_checkpoint.h"
+#include "classify.h"
+#include "classifier_folder.h"
 #include "sequence_classifier.h"
 #include "tokenizer.h"
 

@@ -6,6 +6,8 @@
 #include "evaluation.h"
 #include "model_loader.h"
 #include "run_checkpoint.h"
+#include "classifier_evaluation.h"
+#include "classifier_folder.h"
 #include "sequence_classifier.h"
 #include "tokenizer.h"
 

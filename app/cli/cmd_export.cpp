@@ -1,7 +1,8 @@
 #include "cli_common.h"
 
 #include "error.h"
-#include "model_export.h"
+#include "gguf_model.h"
+#include "hf_folder.h"
 #include "model_loader.h"
 #include "run_checkpoint.h"
 

@@ -1,7 +1,7 @@
 // tunebench-cli as a user runs it: exit codes, one-line errors, and results that match
 // the fixtures.
 #include "llama_model.h"
-#include "model_export.h"
+#include "hf_folder.h"
 #include "cli_runner.h"
 #include "test_support.h"
 #include "tokenizer.h"

@@ -2,7 +2,7 @@
 // ids, for the F32 HF folder, the sharded BF16 folder, a bf16 compute path, and an HF
 // export + re-import.
 #include "fixture_check.h"
-#include "model_export.h"
+#include "hf_folder.h"
 #include "model_loader.h"
 #include "test_support.h"
 

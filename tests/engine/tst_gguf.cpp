@@ -5,9 +5,10 @@
 #include "test_support.h"
 
 #include "error.h"
-#include "gguf.h"
+#include "gguf_file.h"
+#include "gguf_names.h"
+#include "gguf_model.h"
 #include "imported_model.h"
-#include "model_export.h"
 #include "model_loader.h"
 #include "tokenizer.h"
 

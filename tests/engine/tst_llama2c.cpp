@@ -4,6 +4,7 @@
 #include "test_support.h"
 
 #include "error.h"
+#include "llama2c.h"
 #include "imported_model.h"
 #include "model_loader.h"
 

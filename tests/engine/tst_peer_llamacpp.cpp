@@ -6,8 +6,7 @@
 // shapes, the hyperparameter keys and the embedded SentencePiece vocabulary at once.
 #include "test_support.h"
 
-#include "gguf.h"
-#include "model_export.h"
+#include "gguf_model.h"
 #include "tokenizer.h"
 
 #include <nlohmann/json.hpp>

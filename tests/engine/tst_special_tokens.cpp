@@ -2,7 +2,8 @@
 // and survives export and re-import in both formats.
 #include "chat_template.h"
 #include "llama_model.h"
-#include "model_export.h"
+#include "gguf_model.h"
+#include "hf_folder.h"
 #include "model_loader.h"
 #include "test_support.h"
 #include "tokenizer.h"

@@ -4,7 +4,7 @@
 #include "error.h"
 #include "llama_model.h"
 #include "lr_schedule.h"
-#include "model_export.h"
+#include "hf_folder.h"
 #include "optimizer.h"
 #include "test_support.h"
 #include "tokenizer.h"

@@ -9,7 +9,7 @@
 #include "chat_pane.h"
 #include "main_window.h"
 #include "metric_plot.h"
-#include "model_export.h"
+#include "hf_folder.h"
 #include "run_checkpoint.h"
 #include "test_support.h"
 #include "train_page.h"

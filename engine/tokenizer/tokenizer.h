@@ -1,0 +1,116 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sentencepiece {
+class SentencePieceProcessor;
+}
+
+namespace tb {
+
+// Piece types, numbered as GGUF's tokenizer.ggml.token_type (and SentencePiece's proto).
+enum class PieceType : int32_t { Normal = 1, Unknown = 2, Control = 3, UserDefined = 4, Unused = 5, Byte = 6 };
+
+struct VocabEntry {
+    std::string piece;
+    float score = 0.0f;
+    PieceType type = PieceType::Normal;
+};
+
+struct TokenizerTrainOptions {
+    std::string corpusPath;
+    std::string outputPrefix;             // writes <prefix>.model (and <prefix>.vocab)
+    int vocabSize = 8000;
+    std::string modelType = "bpe";        // "bpe", "unigram" or "char" (every character, newline included)
+    bool byteFallback = true;
+    std::vector<std::string> specialTokens; // each kept as one id (control pieces: encode() matches them, encodePlain() never)
+    double characterCoverage = 0.9995;
+};
+
+// A SentencePiece tokenizer plus what Hugging Face's tokenizer_config.json adds to it:
+// special/added tokens matched as single ids, BOS/EOS and the chat template text.
+// Thread-safe for concurrent encode/decode once loaded.
+class Tokenizer {
+public:
+    ~Tokenizer();
+
+    // A SentencePiece .model file. Throws tb::Error naming the file.
+    static std::shared_ptr<Tokenizer> fromFile(const std::string &path);
+    // Serialized SentencePiece ModelProto bytes.
+    static std::shared_ptr<Tokenizer> fromSerializedModel(const std::string &bytes, const std::string &source);
+    // A vocabulary as GGUF stores it (tokenizer.ggml.model == "llama"): builds the
+    // equivalent SentencePiece model (Llama normalisation: dummy prefix, byte fallback).
+    static std::shared_ptr<Tokenizer> fromVocab(const std::vector<VocabEntry> &vocab, const std::string &source);
+    // Trains a new SentencePiece model and returns it loaded.
+    static std::shared_ptr<Tokenizer> train(const TokenizerTrainOptions &options);
+
+    // Reads tokenizer_config.json: added_tokens_decoder, bos/eos/pad tokens, chat_template,
+    // legacy. Missing file is fine (returns false); a malformed one throws tb::Error.
+    bool applyHfConfig(const std::string &tokenizerConfigPath);
+    // Writes tokenizer.model, tokenizer_config.json and special_tokens_map.json into `dir`.
+    void writeHfFiles(const std::string &dir) const;
+
+    // Text -> ids. Control and added special tokens in `text` become single ids; the text
+    // between them goes through SentencePiece. BOS first when addBos.
+    std::vector<int64_t> encode(std::string_view text, bool addBos = false) const;
+    // Text -> ids with no special-token matching (user content: "</s>" stays text).
+    std::vector<int64_t> encodePlain(std::string_view text) const;
+    // Ids -> text. Control tokens are dropped unless keepSpecial.
+    std::string decode(const std::vector<int64_t> &ids, bool keepSpecial = false) const;
+    std::string piece(int64_t id) const;
+    int64_t pieceToId(const std::string &piece) const; // -1 if absent
+
+    int64_t vocabSize() const;
+    int64_t bosId() const;
+    int64_t eosId() const;
+    int64_t unkId() const;
+    int64_t padId() const; // -1 when there is none
+    bool isSpecial(int64_t id) const; // control or added special token
+
+    // Adds a special token (e.g. "<|im_start|>") the vocabulary lacks and returns its id;
+    // returns the existing id if present. The caller grows the model's embeddings.
+    int64_t addSpecialToken(const std::string &text);
+
+    // Every piece with its score and type, in id order (for GGUF export).
+    std::vector<VocabEntry> vocab() const;
+    // The SentencePiece model, including added special tokens, as tokenizer.model bytes.
+    std::string serializedModel() const;
+    bool addDummyPrefix() const;
+
+    // The Jinja chat template from tokenizer_config.json or GGUF metadata ("" if none).
+    const std::string &chatTemplateSource() const;
+    void setChatTemplateSource(const std::string &source);
+
+    // Hugging Face's `legacy` flag (tokenizer_config.json; true when absent). Legacy: every
+    // run of text between special tokens gets SentencePiece's dummy "▁" prefix, as Meta's
+    // reference Llama 2 code does. Non-legacy: only a run at the very start of the text does.
+    bool legacy() const;
+    void setLegacy(bool legacy);
+
+    // Overrides BOS/EOS/PAD (GGUF's tokenizer.ggml.*_token_id); pad -1 means none. The ids
+    // become special tokens. Throws tb::Error for an id outside the vocabulary.
+    void setSpecialIds(int64_t bos, int64_t eos, int64_t pad);
+
+    // One run of text that sits between special tokens, encoded with no special-token
+    // matching. `atTextStart` says whether the run begins the whole text (the non-legacy
+    // rule gives only that run the dummy prefix). `spans`, when given, receives each id's
+    // [begin, end) byte range in `text` (chat rendering uses it to mark trained tokens).
+    struct Span {
+        size_t begin = 0;
+        size_t end = 0;
+    };
+    std::vector<int64_t> encodeSegment(std::string_view text, bool atTextStart,
+                                       std::vector<Span> *spans = nullptr) const;
+
+    struct Impl;
+
+private:
+    explicit Tokenizer(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace tb
