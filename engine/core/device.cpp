@@ -2,6 +2,7 @@
 
 #include "error.h"
 
+#include <ATen/Context.h>
 #include <torch/cuda.h>
 
 namespace tb {

@@ -9,6 +9,7 @@
 #include "stored_tensor.h"
 
 #include <cstring>
+#include <torch/torch.h>
 
 namespace tb {
 

@@ -18,7 +18,7 @@ StoredTensors readSafetensors(const std::string &path, std::map<std::string, std
 
 // Writes tensors (in the given order) as safetensors, converting each to `dtype`
 // (F32, F16, BF16) one at a time. Writes `path`.tmp, then renames it over `path`.
-void writeSafetensors(const std::string &path, const std::vector<std::pair<std::string, torch::Tensor>> &tensors,
+void writeSafetensors(const std::string &path, const std::vector<std::pair<std::string, at::Tensor>> &tensors,
                       const std::string &dtype, const std::map<std::string, std::string> &metadata = {});
 
 } // namespace tb
