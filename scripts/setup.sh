@@ -2,6 +2,7 @@
 # One-time (idempotent) set-up for a Debian 12 machine: Debian packages, a static
 # SentencePiece that can share a process with LibTorch, and the CMake build.
 # Re-running it installs nothing that is already there and rebuilds incrementally.
+#   bash scripts/setup.sh [TARGET...]   (default: every target)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${TUNEBENCH_BUILD:-$root/build}"
@@ -69,9 +70,14 @@ if [ ! -f "$spm_prefix/lib/libsentencepiece.a" ]; then
   cmake --install "$deps/spm-build" >/dev/null
 fi
 
-build_type="${TUNEBENCH_BUILD_TYPE:-RelWithDebInfo}"
+# Release: -O2 without debug information (CMakeLists.txt says why).
+build_type="${TUNEBENCH_BUILD_TYPE:-Release}"
 if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" \
     -DSentencePiece_ROOT="$spm_prefix" -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
 fi
-cmake --build "$build" -j "$jobs"
+# Arguments name the targets to build (scripts/run.sh: the two programs); none builds
+# everything, tests and benchmarks included.
+targets=()
+for t in "$@"; do targets+=(--target "$t"); done
+cmake --build "$build" -j "$jobs" "${targets[@]}"

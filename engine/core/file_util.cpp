@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
@@ -92,7 +93,17 @@ std::string readTextFile(const std::string &path)
         throw Error(path + ": cannot open");
     std::ostringstream ss;
     ss << in.rdbuf();
+    if (in.bad())
+        throw Error(path + ": read error");
     return ss.str();
+}
+
+void createFolder(const std::string &path)
+{
+    std::error_code ec;
+    std::filesystem::create_directories(path, ec);
+    if (ec)
+        throw Error(path + ": cannot create the folder (" + ec.message() + ")");
 }
 
 bool fileExists(const std::string &path)

@@ -44,5 +44,7 @@ void writeFileAtomically(const std::string &path, const std::string &contents);
 std::string readTextFile(const std::string &path);
 bool fileExists(const std::string &path);
 bool isDirectory(const std::string &path);
+// Creates `path` and any missing parents; throws tb::Error naming the folder and the reason.
+void createFolder(const std::string &path);
 
 } // namespace tb

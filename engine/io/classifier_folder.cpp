@@ -86,20 +86,6 @@ std::vector<std::string> labelsFromConfig(const std::string &path)
     return names;
 }
 
-void checkTokenizer(const std::string &path, ImportedModel &imported, const std::string &tokenizerPath)
-{
-    if (!tokenizerPath.empty()) {
-        imported.tokenizer = Tokenizer::fromFile(tokenizerPath);
-        imported.tokenizerError.clear();
-    }
-    if (!imported.tokenizerError.empty())
-        throw Error(imported.tokenizerError);
-    if (imported.tokenizer && imported.tokenizer->vocabSize() > imported.config.vocabSize)
-        throw Error(path + ": the tokenizer has " + std::to_string(imported.tokenizer->vocabSize())
-                    + " tokens but the model only " + std::to_string(imported.config.vocabSize)
-                    + " embeddings; use the tokenizer the model was trained with");
-}
-
 } // namespace
 
 void saveClassifier(SequenceClassifier &classifier, const Tokenizer *tokenizer, const std::string &dirPath,
@@ -110,10 +96,7 @@ void saveClassifier(SequenceClassifier &classifier, const Tokenizer *tokenizer, 
     auto torchName = torchNames.find(dtype);
     if (torchName == torchNames.end())
         throw Error("save classifier: dtype '" + dtype + "' is not one of F32, F16, BF16");
-    std::error_code ec;
-    fs::create_directories(dirPath, ec);
-    if (ec)
-        throw Error(dirPath + ": cannot create the folder (" + ec.message() + ")");
+    createFolder(dirPath);
     const fs::path dir(dirPath);
 
     std::vector<std::pair<std::string, torch::Tensor>> tensors;
@@ -193,7 +176,7 @@ LoadedClassifier loadClassifier(const std::string &path, const ClassifierLoadOpt
     }
 
     ImportedModel imported = importHfFolder(path);
-    checkTokenizer(path, imported, options.tokenizerPath);
+    pairTokenizer(imported, options.tokenizerPath);
     const std::vector<std::string> labels = labelsFromConfig((fs::path(path) / "config.json").string());
     if (!options.labelNames.empty() && options.labelNames != labels)
         throw Error(path + ": the classifier's labels are " + quotedList(labels) + " but "

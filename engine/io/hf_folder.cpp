@@ -129,10 +129,7 @@ void exportHfFolder(LlamaModel &model, const Tokenizer *tokenizer, const std::st
     if (hasLora(model))
         throw Error(dirPath + ": the model has LoRA adapters; merge them first (mergeLora or mergedCopy) to export "
                     "merged weights, or save the adapter on its own (saveLoraAdapter)");
-    std::error_code ec;
-    fs::create_directories(dirPath, ec);
-    if (ec)
-        throw Error(dirPath + ": cannot create the folder (" + ec.message() + ")");
+    createFolder(dirPath);
     const fs::path dir(dirPath);
 
     std::vector<std::pair<std::string, torch::Tensor>> tensors;

@@ -107,20 +107,25 @@ ImportedModel importModel(const std::string &path)
     throw Error(path + ": unknown model format");
 }
 
-LoadedModel loadModel(const std::string &path, const LoadOptions &options)
+void pairTokenizer(ImportedModel &imported, const std::string &tokenizerPath)
 {
-    requireBackgroundThread("tb::loadModel");
-    ImportedModel imported = importModel(path);
-    if (!options.tokenizerPath.empty()) {
-        imported.tokenizer = Tokenizer::fromFile(options.tokenizerPath);
+    if (!tokenizerPath.empty()) {
+        imported.tokenizer = Tokenizer::fromFile(tokenizerPath);
         imported.tokenizerError.clear();
     }
     if (!imported.tokenizerError.empty())
         throw Error(imported.tokenizerError);
     if (imported.tokenizer && imported.tokenizer->vocabSize() > imported.config.vocabSize)
-        throw Error(path + ": the tokenizer has " + std::to_string(imported.tokenizer->vocabSize())
+        throw Error(imported.path + ": the tokenizer has " + std::to_string(imported.tokenizer->vocabSize())
                     + " tokens but the model only " + std::to_string(imported.config.vocabSize)
                     + " embeddings; use the tokenizer the model was trained with");
+}
+
+LoadedModel loadModel(const std::string &path, const LoadOptions &options)
+{
+    requireBackgroundThread("tb::loadModel");
+    ImportedModel imported = importModel(path);
+    pairTokenizer(imported, options.tokenizerPath);
 
     LoadedModel loaded;
     loaded.model = buildModel(imported, options);

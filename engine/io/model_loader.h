@@ -38,6 +38,11 @@ public:
 // Detects the format of `path` and reads its metadata and tokenizer, but no weights.
 ImportedModel importModel(const std::string &path);
 
+// Pairs the tokenizer at `tokenizerPath` (when given) with `imported`, then checks the pair:
+// throws tb::Error with the importer's reason when there is no usable tokenizer, or when the
+// tokenizer has more tokens than the model has embeddings.
+void pairTokenizer(ImportedModel &imported, const std::string &tokenizerPath);
+
 // Detects the format of `path` (a folder, a .gguf or a llama2.c .bin) and loads it.
 // Peak memory stays near one copy of the weights in the compute dtype.
 LoadedModel loadModel(const std::string &path, const LoadOptions &options = {});

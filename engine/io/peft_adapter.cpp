@@ -146,10 +146,7 @@ void saveLoraAdapter(const LlamaModel &model, const std::string &dirPath, const 
     if (!hasLora(model))
         throw Error(dirPath + ": the model has no LoRA adapters to save");
     const LoraConfig config = loraConfigOf(model);
-    std::error_code ec;
-    fs::create_directories(dirPath, ec);
-    if (ec)
-        throw Error(dirPath + ": cannot create the folder (" + ec.message() + ")");
+    createFolder(dirPath);
     const fs::path dir(dirPath);
     std::vector<std::pair<std::string, torch::Tensor>> tensors;
     for (auto &[name, tensor] : loraNamedParameters(model))

@@ -1,6 +1,7 @@
 #include "tokenizer.h"
 
 #include "error.h"
+#include "file_util.h"
 #include "protobuf_wire.h"
 #include "thread_guard.h"
 
@@ -59,44 +60,6 @@ std::string pieceMessage(const VocabEntry &entry)
     if (entry.type != PieceType::Normal)
         pbwire::writeVarintField(message, kPieceType, static_cast<uint64_t>(entry.type));
     return message;
-}
-
-std::string readFile(const std::string &path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(path + ": cannot open file for reading");
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad())
-        throw Error(path + ": read error");
-    return buffer.str();
-}
-
-// Temp file + rename, so an interrupted export never leaves a half-written file behind.
-void writeFileAtomically(const fs::path &path, const std::string &bytes)
-{
-    std::random_device random;
-    const fs::path temp = path.string() + ".tmp-" + std::to_string(random());
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw Error(path.string() + ": cannot create " + temp.string());
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        out.flush();
-        if (!out) {
-            std::error_code ignored;
-            fs::remove(temp, ignored);
-            throw Error(path.string() + ": write failed (disk full?)");
-        }
-    }
-    std::error_code ec;
-    fs::rename(temp, path, ec);
-    if (ec) {
-        std::error_code ignored;
-        fs::remove(temp, ignored);
-        throw Error(path.string() + ": cannot replace file: " + ec.message());
-    }
 }
 
 // bos_token and friends are either "<s>" or {"content": "<s>", ...} (older AddedToken form).
@@ -294,7 +257,7 @@ Tokenizer::~Tokenizer() = default;
 
 std::shared_ptr<Tokenizer> Tokenizer::fromFile(const std::string &path)
 {
-    return fromSerializedModel(readFile(path), path);
+    return fromSerializedModel(readTextFile(path), path);
 }
 
 std::shared_ptr<Tokenizer> Tokenizer::fromSerializedModel(const std::string &bytes,
@@ -450,7 +413,7 @@ bool Tokenizer::applyHfConfig(const std::string &tokenizerConfigPath)
     const std::string &path = tokenizerConfigPath;
     nlohmann::json config;
     try {
-        config = nlohmann::json::parse(readFile(path));
+        config = nlohmann::json::parse(readTextFile(path));
     } catch (const nlohmann::json::exception &e) {
         throw Error(path + ": malformed JSON: " + e.what());
     }
@@ -471,7 +434,7 @@ bool Tokenizer::applyHfConfig(const std::string &tokenizerConfigPath)
         }
         const fs::path addedJson = fs::path(path).parent_path() / "added_tokens.json";
         if (fs::is_regular_file(addedJson)) {
-            const auto added = nlohmann::json::parse(readFile(addedJson.string()));
+            const auto added = nlohmann::json::parse(readTextFile(addedJson.string()));
             for (const auto &[content, id] : added.items())
                 if (!declared.count(id.get<int64_t>()))
                     declared[id.get<int64_t>()] = {content, true};
@@ -599,9 +562,9 @@ void Tokenizer::writeHfFiles(const std::string &dir) const
     if (!additional.empty())
         map["additional_special_tokens"] = additional;
 
-    writeFileAtomically(root / "tokenizer.model", serializedModel());
-    writeFileAtomically(root / "tokenizer_config.json", config.dump(2) + "\n");
-    writeFileAtomically(root / "special_tokens_map.json", map.dump(2) + "\n");
+    writeFileAtomically((root / "tokenizer.model").string(), serializedModel());
+    writeFileAtomically((root / "tokenizer_config.json").string(), config.dump(2) + "\n");
+    writeFileAtomically((root / "special_tokens_map.json").string(), map.dump(2) + "\n");
 }
 
 std::vector<int64_t> Tokenizer::encodeSegment(std::string_view text, bool atTextStart,

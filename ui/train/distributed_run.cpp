@@ -115,10 +115,10 @@ void DistributedRun::poll()
         if (o.contains(QStringLiteral("loss"))) {
             const double elapsed = o.value(QStringLiteral("elapsed_s")).toDouble();
             const double eta = step > 0 ? elapsed / double(step) * double(m_totalSteps - step) : 0.0;
-            Q_EMIT stepReported(step, m_totalSteps, o.value(QStringLiteral("loss")).toDouble(),
-                                o.value(QStringLiteral("lr")).toDouble(), o.value(QStringLiteral("grad_norm")).toDouble(),
-                                o.value(QStringLiteral("tokens_per_s")).toDouble(), eta,
-                                o.value(QStringLiteral("rss_mb")).toDouble());
+            Q_EMIT stepReported({step, m_totalSteps, o.value(QStringLiteral("loss")).toDouble(),
+                                 o.value(QStringLiteral("lr")).toDouble(), o.value(QStringLiteral("grad_norm")).toDouble(),
+                                 o.value(QStringLiteral("tokens_per_s")).toDouble(), eta,
+                                 o.value(QStringLiteral("rss_mb")).toDouble()});
             continue;
         }
         QVariantMap metrics;
@@ -127,8 +127,8 @@ void DistributedRun::poll()
                 && it.key() != QLatin1String("elapsed_s"))
                 metrics.insert(it.key(), it.value().toDouble());
         if (!metrics.isEmpty())
-            Q_EMIT evalReported(step, metrics, o.value(QStringLiteral("final")).toBool(),
-                                o.value(QStringLiteral("best")).toBool());
+            Q_EMIT evalReported({step, metrics, o.value(QStringLiteral("final")).toBool(),
+                                 o.value(QStringLiteral("best")).toBool()});
     }
 }
 
@@ -148,7 +148,7 @@ void DistributedRun::onExited(int exitCode, QProcess::ExitStatus status)
                           .arg(m_lastLines.isEmpty() ? tr("no output") : m_lastLines.join(QLatin1Char('\n'))));
         return;
     }
-    Q_EMIT finished(summary.value(QStringLiteral("status")).toString(), m_runDir,
-                    summary.value(QStringLiteral("peak_rss_mb")).toDouble(),
-                    summary.value(QStringLiteral("estimated_mb")).toDouble());
+    Q_EMIT finished({summary.value(QStringLiteral("status")).toString(), m_runDir,
+                     summary.value(QStringLiteral("peak_rss_mb")).toDouble(),
+                     summary.value(QStringLiteral("estimated_mb")).toDouble()});
 }

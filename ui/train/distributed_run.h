@@ -1,12 +1,13 @@
 #pragma once
 
+#include "train_events.h"
+
 #include <QFile>
 #include <QObject>
 #include <QProcess>
 #include <QString>
 #include <QTemporaryFile>
 #include <QTimer>
-#include <QVariantMap>
 
 #include <memory>
 
@@ -35,11 +36,10 @@ public:
     static QString cliPath();
 
 Q_SIGNALS:
-    void stepReported(qint64 step, qint64 totalSteps, double loss, double learningRate, double gradNorm,
-                      double tokensPerSecond, double etaSeconds, double rssMb);
-    void evalReported(qint64 step, const QVariantMap &metrics, bool final, bool best);
+    void stepReported(const TrainStepReport &report);
+    void evalReported(const TrainEvalReport &report);
     void logLine(const QString &line);
-    void finished(const QString &status, const QString &runDir, double peakRssMb, double estimateMb);
+    void finished(const TrainEndReport &report);
     void failed(const QString &message);
 
 private:

@@ -127,6 +127,9 @@ QString editorValue(QWidget *w)
 
 TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
 {
+    qRegisterMetaType<TrainStepReport>();
+    qRegisterMetaType<TrainEvalReport>();
+    qRegisterMetaType<TrainEndReport>();
     m_worker = new TrainWorker;
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
@@ -563,27 +566,29 @@ void TrainPage::setRunning(bool running)
     m_chatRun->setEnabled(inProcess || (!running && !m_lastRunDir.isEmpty()));
 }
 
-void TrainPage::onStep(qint64 step, qint64 total, double loss, double lr, double gradNorm, double tokensPerSecond,
-                       double etaSeconds, double rssMb)
+void TrainPage::onStep(const TrainStepReport &r)
 {
-    m_progress->setMaximum(int(total));
-    m_progress->setValue(int(step));
-    const int eta = int(std::lround(etaSeconds));
+    m_progress->setMaximum(int(r.totalSteps));
+    m_progress->setValue(int(r.step));
+    const int eta = int(std::lround(r.etaSeconds));
     m_eta->setText(tr("ETA %1:%2").arg(eta / 60).arg(eta % 60, 2, 10, QLatin1Char('0')));
-    m_memory->setText(tr("memory %1 MB").arg(rssMb, 0, 'f', 0));
+    m_memory->setText(tr("memory %1 MB").arg(r.rssMb, 0, 'f', 0));
+    const double step = double(r.step);
     // An exponential moving average shows the trend through the noise of small batches;
     // dividing by the weight it has accumulated removes its pull towards the first value.
-    m_smoothed = 0.9 * m_smoothed + 0.1 * loss;
+    m_smoothed = 0.9 * m_smoothed + 0.1 * r.loss;
     m_smoothWeight = 0.9 * m_smoothWeight + 0.1;
-    m_loss->addPoint(0, double(step), loss);
-    m_loss->addPoint(1, double(step), m_smoothed / m_smoothWeight);
-    m_lr->addPoint(0, double(step), lr);
-    m_gradNorm->addPoint(0, double(step), gradNorm);
-    m_speed->addPoint(0, double(step), tokensPerSecond);
+    m_loss->addPoint(0, step, r.loss);
+    m_loss->addPoint(1, step, m_smoothed / m_smoothWeight);
+    m_lr->addPoint(0, step, r.learningRate);
+    m_gradNorm->addPoint(0, step, r.gradNorm);
+    m_speed->addPoint(0, step, r.tokensPerSecond);
 }
 
-void TrainPage::onEval(qint64 step, const QVariantMap &metrics, bool final, bool best)
+void TrainPage::onEval(const TrainEvalReport &r)
 {
+    const qint64 step = r.step;
+    const QVariantMap &metrics = r.metrics;
     m_loss->addPoint(2, double(step), metrics.value("val_loss").toDouble());
     static const QList<QPair<QString, QColor>> shown = {{"check_pass_rate", QColor(200, 40, 40)},
                                                         {"macro_f1", QColor(30, 130, 60)},
@@ -600,19 +605,19 @@ void TrainPage::onEval(qint64 step, const QVariantMap &metrics, bool final, bool
     for (auto it = metrics.constBegin(); it != metrics.constEnd(); ++it)
         parts << QStringLiteral("%1 %2").arg(it.key()).arg(it.value().toDouble(), 0, 'g', 4);
     appendLog(tr("evaluation at step %1: %2").arg(step).arg(parts.join(QStringLiteral(", ")))
-              + (best ? tr(" (best so far)") : QString()) + (final ? tr(" (final)") : QString()));
+              + (r.best ? tr(" (best so far)") : QString()) + (r.final ? tr(" (final)") : QString()));
 }
 
-void TrainPage::onFinished(const QString &status, const QString &runDir, double peakRssMb, double estimateMb)
+void TrainPage::onFinished(const TrainEndReport &r)
 {
-    m_lastRunDir = runDir;
+    m_lastRunDir = r.runDir;
     setRunning(false);
-    const QString what = runStatusText(status);
+    const QString what = runStatusText(r.status);
     appendLog(tr("run %1: %2; peak memory %3 MB (estimate %4 MB)")
-                  .arg(what, runDir)
-                  .arg(peakRssMb, 0, 'f', 0)
-                  .arg(estimateMb, 0, 'f', 0));
-    Q_EMIT runFinished(status, runDir);
+                  .arg(what, r.runDir)
+                  .arg(r.peakRssMb, 0, 'f', 0)
+                  .arg(r.estimateMb, 0, 'f', 0));
+    Q_EMIT runFinished(r.status, r.runDir);
 }
 
 void TrainPage::onFailed(const QString &message)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "snapshot_ptr.h"
+#include "train_events.h"
 
 #include <QHash>
 #include <QThread>
@@ -69,10 +70,9 @@ Q_SIGNALS:
 private:
     QWidget *buildOptions();
     QWidget *buildMonitor();
-    void onStep(qint64 step, qint64 total, double loss, double lr, double gradNorm, double tokensPerSecond,
-                double etaSeconds, double rssMb);
-    void onEval(qint64 step, const QVariantMap &metrics, bool final, bool best);
-    void onFinished(const QString &status, const QString &runDir, double peakRssMb, double estimateMb);
+    void onStep(const TrainStepReport &report);
+    void onEval(const TrainEvalReport &report);
+    void onFinished(const TrainEndReport &report);
     void onFailed(const QString &message);
     void setRunning(bool running);
     void appendLog(const QString &line);

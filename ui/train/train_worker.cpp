@@ -45,14 +45,14 @@ void TrainWorker::run(bool resume, const QString &argument)
     auto callback = [this](const tb::TrainEvent &e) {
         switch (e.kind) {
         case tb::TrainEvent::Kind::Step:
-            Q_EMIT stepReported(e.step, e.totalSteps, e.loss, e.learningRate, e.gradNorm, e.tokensPerSecond,
-                                e.etaSeconds, double(e.rssBytes) / (1024.0 * 1024.0));
+            Q_EMIT stepReported({e.step, e.totalSteps, e.loss, e.learningRate, e.gradNorm, e.tokensPerSecond,
+                                 e.etaSeconds, double(e.rssBytes) / (1024.0 * 1024.0)});
             break;
         case tb::TrainEvent::Kind::Eval: {
             QVariantMap metrics;
             for (const auto &[key, value] : e.metrics)
                 metrics.insert(QString::fromStdString(key), value);
-            Q_EMIT evalReported(e.step, metrics, e.final, e.best);
+            Q_EMIT evalReported({e.step, metrics, e.final, e.best});
             break;
         }
         case tb::TrainEvent::Kind::Checkpoint:
@@ -68,8 +68,8 @@ void TrainWorker::run(bool resume, const QString &argument)
             ? tb::resumeTraining(argument.toStdString(), callback, m_control.get())
             : tb::runTraining(tb::trainConfigFromJson(argument.toStdString(), "the Train page"), callback,
                               m_control.get());
-        Q_EMIT finished(QString::fromStdString(r.status), QString::fromStdString(r.runDir),
-                        double(r.peakRssBytes) / (1024.0 * 1024.0), double(r.estimatedBytes) / (1024.0 * 1024.0));
+        Q_EMIT finished({QString::fromStdString(r.status), QString::fromStdString(r.runDir),
+                         double(r.peakRssBytes) / (1024.0 * 1024.0), double(r.estimatedBytes) / (1024.0 * 1024.0)});
     } catch (const std::exception &e) {
         Q_EMIT failed(QString::fromUtf8(e.what()));
     }

@@ -1,8 +1,9 @@
 #pragma once
 
+#include "train_events.h"
+
 #include <QObject>
 #include <QString>
-#include <QVariantMap>
 
 #include <memory>
 
@@ -34,11 +35,10 @@ public Q_SLOTS:
     void resume(const QString &runDir);
 
 Q_SIGNALS:
-    void stepReported(qint64 step, qint64 totalSteps, double loss, double learningRate, double gradNorm,
-                      double tokensPerSecond, double etaSeconds, double rssMb);
-    void evalReported(qint64 step, const QVariantMap &metrics, bool final, bool best);
+    void stepReported(const TrainStepReport &report);
+    void evalReported(const TrainEvalReport &report);
     void logLine(const QString &line);
-    void finished(const QString &status, const QString &runDir, double peakRssMb, double estimateMb);
+    void finished(const TrainEndReport &report);
     void failed(const QString &message);
 
 private:
