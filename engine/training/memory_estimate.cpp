@@ -16,8 +16,6 @@ namespace tb {
 
 namespace {
 
-constexpr double kMiB = 1024.0 * 1024.0;
-
 int64_t linearParams(const ModelConfig &m, const std::string &target, int64_t *in, int64_t *out)
 {
     const int64_t c = m.hiddenSize, kv = m.kvDim(), q = m.numHeads * m.headDim(), i = m.intermediateSize;
