@@ -1,9 +1,8 @@
 #include "cli_common.h"
 
 #include "error.h"
+#include "run_directory.h"
 #include "trainer.h"
-
-#include <nlohmann/json.hpp>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -41,36 +40,6 @@ std::string duration(double seconds)
     else
         std::snprintf(text, sizeof text, "%ldm%02lds", s / 60, s % 60);
     return text;
-}
-
-nlohmann::ordered_json eventJson(const tb::TrainEvent &e)
-{
-    nlohmann::ordered_json j;
-    switch (e.kind) {
-    case tb::TrainEvent::Kind::Step:
-        j = {{"event", "step"}, {"step", e.step}, {"total_steps", e.totalSteps}, {"epoch", e.epoch},
-             {"loss", e.loss}, {"lr", e.learningRate}, {"grad_norm", e.gradNorm},
-             {"tokens_per_s", e.tokensPerSecond}, {"elapsed_s", e.elapsedSeconds}, {"eta_s", e.etaSeconds},
-             {"rss_mb", double(e.rssBytes) / (1024.0 * 1024.0)}};
-        break;
-    case tb::TrainEvent::Kind::Eval:
-        j = {{"event", "eval"}, {"step", e.step}};
-        for (const auto &[k, v] : e.metrics)
-            j[k] = v;
-        j["elapsed_s"] = e.elapsedSeconds;
-        if (e.best)
-            j["best"] = true;
-        if (e.final)
-            j["final"] = true;
-        break;
-    case tb::TrainEvent::Kind::Checkpoint:
-        j = {{"event", "checkpoint"}, {"step", e.step}, {"path", e.message}};
-        break;
-    case tb::TrainEvent::Kind::Log:
-        j = {{"event", "log"}, {"step", e.step}, {"message", e.message}};
-        break;
-    }
-    return j;
 }
 
 // --nproc: the local launcher. It starts N copies of this very command line (without
@@ -223,7 +192,7 @@ void addTrainCommand(CLI::App &app, const CommonOptions &common)
         const bool tty = isatty(STDERR_FILENO);
         auto callback = [&](const tb::TrainEvent &e) {
             if (args->json) {
-                std::cout << eventJson(e).dump() << std::endl;
+                std::cout << tb::eventLine(e) << std::endl;
                 return;
             }
             if (e.kind == tb::TrainEvent::Kind::Step && tty) {

@@ -7,6 +7,7 @@
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
 #include <cstdlib>
+#include <cstring>
 
 namespace tb {
 
@@ -92,6 +93,8 @@ struct Distributed::Impl {
 Distributed::Distributed(const DistributedEnv &env, std::chrono::milliseconds timeout)
     : m_env(env), m_timeout(timeout), d(std::make_unique<Impl>())
 {
+    if (alone())
+        return;
     try {
         // Rank 0 hosts the store and waits (up to the timeout) until every rank has joined.
         c10d::TCPStoreOptions options;
@@ -136,6 +139,8 @@ void Distributed::fail(const std::string &what, const std::exception &e) const
 
 void Distributed::broadcastFromMain(const std::vector<torch::Tensor> &tensors, const std::string &what)
 {
+    if (alone())
+        return;
     try {
         std::vector<c10::intrusive_ptr<c10d::Work>> works;
         for (const torch::Tensor &t : tensors) {
@@ -153,6 +158,8 @@ void Distributed::broadcastFromMain(const std::vector<torch::Tensor> &tensors, c
 
 std::vector<int64_t> Distributed::sum(const std::vector<int64_t> &values, const std::string &what)
 {
+    if (alone())
+        return values;
     torch::Tensor t = torch::tensor(values, torch::kInt64);
     try {
         std::vector<at::Tensor> one{t};
@@ -165,6 +172,8 @@ std::vector<int64_t> Distributed::sum(const std::vector<int64_t> &values, const 
 
 double Distributed::sum(double value, const std::string &what)
 {
+    if (alone())
+        return value;
     torch::Tensor t = torch::tensor({value}, torch::kFloat64);
     try {
         std::vector<at::Tensor> one{t};
@@ -177,6 +186,8 @@ double Distributed::sum(double value, const std::string &what)
 
 void Distributed::sumGradients(const std::vector<torch::Tensor> &parameters, int64_t bucketBytes)
 {
+    if (alone())
+        return;
     torch::NoGradGuard noGrad;
     // Buckets of consecutive parameters of one dtype, flattened into one buffer each.
     struct Bucket {
@@ -223,6 +234,8 @@ void Distributed::sumGradients(const std::vector<torch::Tensor> &parameters, int
 
 std::vector<std::vector<uint8_t>> Distributed::gather(const std::vector<uint8_t> &bytes, const std::string &what)
 {
+    if (alone())
+        return {bytes};
     torch::Tensor mine = torch::from_blob(const_cast<uint8_t *>(bytes.data()), {int64_t(bytes.size())}, torch::kUInt8)
                              .clone();
     std::vector<std::vector<at::Tensor>> outputs(1);
@@ -242,6 +255,8 @@ std::vector<std::vector<uint8_t>> Distributed::gather(const std::vector<uint8_t>
 
 std::string Distributed::shareFromMain(const std::string &key, const std::string &value)
 {
+    if (alone())
+        return value;
     try {
         if (isMain()) {
             d->store->set(key, std::vector<uint8_t>(value.begin(), value.end()));
@@ -256,6 +271,8 @@ std::string Distributed::shareFromMain(const std::string &key, const std::string
 
 void Distributed::barrier(const std::string &what)
 {
+    if (alone())
+        return;
     try {
         d->group->barrier()->wait(m_timeout);
     } catch (const std::exception &e) {
@@ -263,11 +280,34 @@ void Distributed::barrier(const std::string &what)
     }
 }
 
+Batch Distributed::shard(const Batch &global) const
+{
+    return alone() ? global : shardBatch(global, rank(), worldSize());
+}
+
+std::vector<uint64_t> Distributed::checkReplicas(const std::vector<torch::Tensor> &parameters, int64_t step)
+{
+    if (alone())
+        return {};
+    std::vector<uint8_t> hash(8);
+    const uint64_t mine = parameterFingerprint(parameters);
+    std::memcpy(hash.data(), &mine, 8);
+    std::vector<uint64_t> all;
+    for (const auto &bytes : gather(hash, "the parameter fingerprints")) {
+        uint64_t h = 0;
+        std::memcpy(&h, bytes.data(), 8);
+        all.push_back(h);
+    }
+    for (uint64_t h : all)
+        if (h != all.front())
+            throw Error("distributed training: the replicas differ at step " + std::to_string(step)
+                        + " (parameter fingerprints of the ranks are not equal); the run stops");
+    return all;
+}
+
 std::unique_ptr<Distributed> joinDistributedFromEnvironment(double timeoutSeconds)
 {
     const DistributedEnv env = DistributedEnv::fromEnvironment();
-    if (!env.enabled())
-        return nullptr;
     return std::make_unique<Distributed>(env, std::chrono::milliseconds(int64_t(timeoutSeconds * 1000.0)));
 }
 

@@ -37,6 +37,10 @@ struct DistributedEnv {
 // and ProcessGroupGloo on CPU. Every collective waits at most `timeout`; a rank that died
 // or hangs makes the others throw tb::Error instead of waiting forever. All ranks must call
 // the collectives in the same order.
+//
+// A single process is a world of one (env.worldSize == 1): it connects to nothing, and every
+// collective returns at once with this process's own values. The trainer calls the same
+// collectives either way, so it has no single-process branches.
 class Distributed {
 public:
     Distributed(const DistributedEnv &env, std::chrono::milliseconds timeout);
@@ -47,6 +51,7 @@ public:
     int rank() const { return m_env.rank; }
     int worldSize() const { return m_env.worldSize; }
     bool isMain() const { return m_env.rank == 0; }
+    bool alone() const { return m_env.worldSize == 1; }
     const DistributedEnv &env() const { return m_env; }
 
     // Copies rank 0's tensors into every rank's (in place): identical replicas at the start.
@@ -63,6 +68,12 @@ public:
     std::string shareFromMain(const std::string &key, const std::string &value);
     void barrier(const std::string &what);
 
+    // This rank's rows of a global batch (shardBatch); the batch itself in a world of one.
+    Batch shard(const Batch &global) const;
+    // Proves the replicas bitwise equal at `step` (throws tb::Error naming the step when they
+    // differ) and returns every rank's parameter fingerprint; nothing in a world of one.
+    std::vector<uint64_t> checkReplicas(const std::vector<torch::Tensor> &parameters, int64_t step);
+
 private:
     struct Impl;
     DistributedEnv m_env;
@@ -72,7 +83,7 @@ private:
 };
 
 // The job this process belongs to when torchrun's variables say WORLD_SIZE > 1 (joined
-// within `timeoutSeconds`), or null for a single-process run.
+// within `timeoutSeconds`), or a world of one for a single-process run.
 std::unique_ptr<Distributed> joinDistributedFromEnvironment(double timeoutSeconds);
 
 // Rows [r·n/W, (r+1)·n/W) of a global batch of n rows: rank r's disjoint share of what one

@@ -4,14 +4,13 @@
 #include "file_util.h"
 #include "lora.h"
 #include "peft_adapter.h"
+#include "run_directory.h"
 #include "tokenizer.h"
 #include "thread_guard.h"
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <filesystem>
-#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -19,26 +18,9 @@ namespace tb {
 
 std::string resolveCheckpoint(const std::string &path)
 {
-    const fs::path p(path);
-    if (!fs::exists(p / "checkpoints"))
+    if (!RunDirectory::isRun(path))
         return path; // a checkpoint or a model
-    if (fs::exists(p / "run.json")) {
-        const auto summary = nlohmann::json::parse(readTextFile((p / "run.json").string()), nullptr, false);
-        if (!summary.is_discarded()) {
-            // By its folder name: the run may have moved, or been named relative to another directory.
-            const std::string best = summary.value("best_checkpoint", "");
-            const fs::path folder = p / "checkpoints" / fs::path(best).filename();
-            if (!best.empty() && fs::exists(folder / "trainer_state.json"))
-                return folder.string();
-        }
-    }
-    std::vector<std::string> found;
-    for (const auto &entry : fs::directory_iterator(p / "checkpoints"))
-        if (entry.is_directory() && entry.path().extension() != ".tmp" && fs::exists(entry.path() / "trainer_state.json"))
-            found.push_back(entry.path().string());
-    if (found.empty())
-        throw Error(path + ": the run holds no complete checkpoint yet");
-    return *std::max_element(found.begin(), found.end());
+    return RunDirectory(path).weightsToLoad();
 }
 
 LoadedModel loadCheckpoint(const std::string &path, const LoadOptions &options, const std::string &baseOverride)

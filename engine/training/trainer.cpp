@@ -2,39 +2,35 @@
 
 #include "batching.h"
 #include "chat_template.h"
+#include "classifier_folder.h"
 #include "dataset.h"
 #include "dialogue_checks.h"
 #include "distributed.h"
 #include "early_stopping.h"
 #include "error.h"
-#include "evaluation.h"
 #include "file_util.h"
+#include "imported_model.h"
 #include "lora.h"
-#include "peft_adapter.h"
 #include "lr_schedule.h"
 #include "memory_estimate.h"
-#include "hf_folder.h"
-#include "imported_model.h"
 #include "model_loader.h"
 #include "model_snapshot.h"
 #include "optimizer.h"
+#include "peft_adapter.h"
+#include "run_directory.h"
 #include "runtime.h"
-#include "text_util.h"
-#include "classifier_evaluation.h"
-#include "classifier_folder.h"
 #include "sequence_classifier.h"
+#include "text_util.h"
+#include "thread_guard.h"
 #include "tokenizer.h"
 #include "tokenizer_corpus.h"
 #include "train_step.h"
-#include "thread_guard.h"
-
-#include <nlohmann/json.hpp>
+#include "train_task.h"
 
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <limits>
 #include <sstream>
 #include <thread>
 
@@ -45,7 +41,6 @@ namespace tb {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using Json = nlohmann::ordered_json;
 
 // Where the run's data stream stands: batch `index` of epoch `epoch` is next.
 struct DataPosition {
@@ -53,9 +48,18 @@ struct DataPosition {
     int64_t index = 0;
 };
 
+// One run, from set-up to its end. The set-up fills the first part; the loop moves the second.
 struct RunState {
     TrainConfig config;
-    fs::path dir;
+    RunDirectory run{""};
+    std::unique_ptr<RunJournal> journal;
+    // Data parallel (distributed.h): every rank runs the same code on its share of each
+    // global batch; only rank 0 writes files and emits events. One process is a world of one.
+    std::unique_ptr<Distributed> dist;
+    TrainCallback callback;
+    TrainControl *control = nullptr;
+
+    // Set up once.
     ModelConfig modelConfig;
     ImportedModel imported; // config.model's metadata and tokenizer (no weights)
     LlamaModel model{nullptr};
@@ -66,33 +70,29 @@ struct RunState {
     Dataset data;
     BatchOptions batchOptions;
     StepOptions stepOptions;
+    std::vector<DialogueCheck> checks;
+    long long runtimeBytes = 0; // RSS before the model existed
+    MemoryEstimate memory;
+    std::unique_ptr<TrainTask> task;
     std::unique_ptr<torch::optim::AdamW> optimizer;
     std::vector<torch::Tensor> trainable;
+
+    // Where the run stands.
+    Clock::time_point started = Clock::now();
     int64_t step = 0;
     int64_t totalSteps = 0;
     DataPosition position;
     std::unique_ptr<BatchIterator> epochBatches; // batches of position.epoch
-    std::ofstream log;
-    std::ofstream metrics;
     std::vector<std::string> checkpoints; // oldest first
     std::string bestCheckpoint;
     EarlyStopping early;
-    long long runtimeBytes = 0; // RSS before the model existed
-    MemoryEstimate memory;
-    std::vector<DialogueCheck> checks;
-    TrainCallback callback;
-    TrainControl *control = nullptr;
-    // Data parallel (distributed.h): null in a single process. Every rank runs the same
-    // loop on its share of each global batch; only rank 0 writes files and emits events.
-    std::unique_ptr<Distributed> dist;
-    std::vector<std::vector<uint8_t>> rankRng; // every rank's RNG state at the last checkpoint
-    std::vector<uint64_t> rankFingerprints;     // every rank's parameter hash there
+    std::vector<std::vector<uint8_t>> rankRng; // data parallel: every rank's RNG state at the last checkpoint
+    std::vector<uint64_t> rankFingerprints;     // and its parameter hash there
 
-    bool main() const { return !dist || dist->isMain(); }
-    int worldSize() const { return dist ? dist->worldSize() : 1; }
+    bool main() const { return dist->isMain(); }
+    int worldSize() const { return dist->worldSize(); }
     bool lora() const { return config.loraRank > 0; }
-    // What trains and is saved: the classifier (backbone + head) or the language model.
-    torch::nn::Module &trained() { return classification ? static_cast<torch::nn::Module &>(*classifier) : *model; }
+    double elapsed() const { return std::chrono::duration<double>(Clock::now() - started).count(); }
 };
 
 void emit(RunState &s, TrainEvent event)
@@ -103,7 +103,7 @@ void emit(RunState &s, TrainEvent event)
 
 void logLine(RunState &s, const std::string &line)
 {
-    s.log << line << std::endl;
+    s.journal->log(line);
     TrainEvent e;
     e.kind = TrainEvent::Kind::Log;
     e.step = s.step;
@@ -120,6 +120,34 @@ std::vector<std::string> splitList(const std::string &text)
         if (!item.empty())
             items.push_back(item);
     return items;
+}
+
+// What trains: the classifier (backbone and head) or the language model (full or LoRA).
+void makeTask(RunState &s)
+{
+    TaskSettings t;
+    t.tokenizer = s.tokenizer;
+    t.chatTemplate = s.chatTemplate;
+    t.batches = s.batchOptions;
+    t.classifierBatchRows = s.config.batchSize;
+    t.step = s.stepOptions;
+    t.evalBatches = s.config.evalBatches;
+    t.loraBase = s.lora() ? s.config.model : std::string();
+    t.checks = s.checks;
+    t.checkTokens = s.config.dialogueCheckTokens;
+    s.task = s.classification ? makeClassifierTask(s.classifier, std::move(t)) : makeLanguageModelTask(s.model, std::move(t));
+}
+
+void loadChecks(RunState &s)
+{
+    if (s.config.dialogueChecks.empty())
+        return;
+    if (s.classification)
+        throw Error("training config: dialogue checks need a language model; a classifier has no replies to check");
+    s.checks = loadDialogueChecks(s.config.dialogueChecks);
+    logLine(s, "dialogue checks: " + std::to_string(s.checks.size()) + " from " + s.config.dialogueChecks
+                   + ", run at every evaluation (greedy, at most " + std::to_string(s.config.dialogueCheckTokens)
+                   + " new tokens each)");
 }
 
 // The model's shape and tokenizer, before any weight exists: the memory check comes first.
@@ -147,8 +175,8 @@ void prepareTokenizerAndConfig(RunState &s)
         s.tokenizer = Tokenizer::fromSerializedModel(s.dist->shareFromMain("tokenizer.model", ""), "rank 0's tokenizer");
     } else {
         TokenizerTrainOptions t;
-        t.corpusPath = tokenizerCorpus(c.data, s.dir.string());
-        t.outputPrefix = (s.dir / "tokenizer").string();
+        t.corpusPath = tokenizerCorpus(c.data, s.run.path());
+        t.outputPrefix = (fs::path(s.run.path()) / "tokenizer").string();
         t.vocabSize = int(c.vocabSize);
         t.modelType = c.tokenizerType;
         t.byteFallback = c.tokenizerType != "char";
@@ -159,8 +187,7 @@ void prepareTokenizerAndConfig(RunState &s)
         const ChatTemplateKind kind = chatTemplate ? chatTemplateFromName(c.chatTemplate) : ChatTemplateKind::Plain;
         t.specialTokens = chatTemplateSpecialTokens(kind);
         s.tokenizer = Tokenizer::train(t);
-        if (s.dist)
-            s.dist->shareFromMain("tokenizer.model", readTextFile(t.outputPrefix + ".model"));
+        s.dist->shareFromMain("tokenizer.model", readTextFile(t.outputPrefix + ".model"));
         logLine(s, "trained a " + c.tokenizerType + " tokenizer with " + std::to_string(s.tokenizer->vocabSize())
                        + " pieces on " + t.corpusPath);
     }
@@ -276,7 +303,7 @@ void checkMemory(RunState &s)
     const MemoryPlan plan = memoryPlan(s);
     s.memory = estimateTrainingMemory(plan);
     // Data parallel: the ranks on this machine share what is available now.
-    const int local = s.dist ? s.dist->env().localWorldSize : 1;
+    const int local = s.dist->env().localWorldSize;
     const long long limit = s.config.memoryLimitMb > 0 ? s.config.memoryLimitMb * 1024LL * 1024LL
                                                        : availableMemoryBytes() / local + s.runtimeBytes;
     logLine(s, "memory estimate " + s.memory.describe() + "; " + mibText(limit) + " available");
@@ -338,7 +365,8 @@ void buildWeights(RunState &s)
     }
     if (s.classification && !s.classifier)
         s.classifier = SequenceClassifier(s.model, s.data.labelNames, c.seed);
-    s.trained().train();
+    makeTask(s);
+    s.task->module().train();
     if (s.lora())
         applyLora(s.model, loraConfig(c), c.seed);
     applyFreezing(s);
@@ -347,7 +375,7 @@ void buildWeights(RunState &s)
 void prepareOptimizer(RunState &s)
 {
     s.trainable.clear();
-    for (auto &p : s.trained().parameters())
+    for (auto &p : s.task->module().parameters())
         if (p.requires_grad())
             s.trainable.push_back(p);
     if (s.trainable.empty())
@@ -369,78 +397,36 @@ Batch nextBatch(RunState &s)
     return s.epochBatches->batch(s.position.index++);
 }
 
-std::map<std::string, double> evaluate(RunState &s, bool whole)
+std::string earlyStoppingMetric(const TrainConfig &c, bool classification)
 {
-    const auto &examples = s.data.validation.empty() ? s.data.train : s.data.validation;
-    std::map<std::string, double> metrics;
-    if (s.classification) {
-        // Classification evaluates every validation row: the metrics need all classes.
-        const ClassifierEvaluation e = evaluateClassifier(s.classifier, examples, s.config.batchSize,
-                                                          s.batchOptions.padId);
-        metrics = {{"val_loss", e.loss},
-                   {"accuracy", e.metrics.accuracy},
-                   {"macro_f1", e.metrics.macroF1},
-                   {"macro_precision", e.metrics.macroPrecision},
-                   {"macro_recall", e.metrics.macroRecall},
-                   {"eval_s", e.seconds}};
-        if (whole)
-            s.log << metricsToText(e.metrics) << std::endl;
-    } else {
-        metrics = evaluateLanguageModel(s.model, examples, s.batchOptions, s.stepOptions,
-                                        whole ? 0 : s.config.evalBatches);
-    }
-    if (!s.checks.empty()) {
-        const DialogueCheckReport report = runDialogueChecks(s.model, *s.tokenizer, s.chatTemplate, s.checks,
-                                                             s.config.dialogueCheckTokens);
-        metrics["check_pass_rate"] = report.passRate;
-        metrics["checks_s"] = report.seconds;
-        char line[160];
-        std::snprintf(line, sizeof line, "dialogue checks at step %lld: %lld/%zu passed in %.1f s",
-                      static_cast<long long>(s.step), static_cast<long long>(report.passed), report.outcomes.size(),
-                      report.seconds);
-        s.log << line << std::endl;
-        if (whole)
-            for (const DialogueCheckOutcome &o : report.outcomes) {
-                std::string failures;
-                for (const auto &f : o.failures)
-                    failures += (failures.empty() ? "" : "; ") + f;
-                s.log << "  " << (o.passed ? "pass " : "FAIL ") << o.name << (o.passed ? "" : ": " + failures)
-                      << std::endl;
-            }
-    }
-    return metrics;
+    if (c.earlyStoppingMetric != "auto")
+        return c.earlyStoppingMetric;
+    return classification ? "macro_f1" : "val_loss";
 }
 
-std::string checkpointName(int64_t step)
-{
-    char name[32];
-    std::snprintf(name, sizeof name, "step-%08lld", static_cast<long long>(step));
-    return name;
-}
+// ---- Checkpoints ----
 
-void writeTrainerState(RunState &s, const fs::path &dir)
+void writeTrainerState(RunState &s, const std::string &checkpoint)
 {
-    Json state;
-    state["step"] = s.step;
-    state["total_steps"] = s.totalSteps;
-    state["epoch"] = s.position.epoch;
-    state["batch_index"] = s.position.index;
-    auto rng = torch::globalContext().defaultGenerator(torch::kCPU).get_state();
-    state["torch_rng"] = std::vector<uint8_t>(rng.data_ptr<uint8_t>(), rng.data_ptr<uint8_t>() + rng.numel());
-    state["early_stopping"] = {{"metric", s.early.metric()},
-                               {"best", s.early.hasBest() ? s.early.best() : 0.0},
-                               {"best_step", s.early.bestStep()},
-                               {"bad_evaluations", s.early.badEvaluations()}};
-    state["best_checkpoint"] = s.bestCheckpoint.empty() ? "" : fs::path(s.bestCheckpoint).filename().string();
-    state["kind"] = s.lora() ? "lora" : s.classification ? "classifier" : "model";
-    if (s.dist) { // data parallel: what each rank needs to resume exactly
-        state["world_size"] = s.worldSize();
-        state["rank_torch_rng"] = s.rankRng;
-        state["replica_fingerprints"] = s.rankFingerprints;
-    }
     if (!s.main())
         return;
-    writeFileAtomically((dir / "trainer_state.json").string(), state.dump() + "\n");
+    TrainerState state;
+    state.step = s.step;
+    state.totalSteps = s.totalSteps;
+    state.epoch = s.position.epoch;
+    state.batchIndex = s.position.index;
+    auto rng = torch::globalContext().defaultGenerator(torch::kCPU).get_state();
+    state.torchRng.assign(rng.data_ptr<uint8_t>(), rng.data_ptr<uint8_t>() + rng.numel());
+    state.earlyStoppingMetric = s.early.metric();
+    state.earlyStoppingBest = s.early.hasBest() ? s.early.best() : 0.0;
+    state.earlyStoppingBestStep = s.early.bestStep();
+    state.earlyStoppingBadEvaluations = s.early.badEvaluations();
+    state.bestCheckpoint = s.bestCheckpoint.empty() ? "" : fs::path(s.bestCheckpoint).filename().string();
+    state.kind = s.task->kind();
+    state.worldSize = s.worldSize();
+    state.rankTorchRng = s.rankRng;
+    state.replicaFingerprints = s.rankFingerprints;
+    s.run.writeTrainerState(checkpoint, state);
 }
 
 // Keeps the last keep_last checkpoints, and the best one on top of them.
@@ -456,357 +442,384 @@ void pruneCheckpoints(RunState &s)
             continue;
         }
         if (s.main())
-            fs::remove_all(*it);
+            s.run.removeCheckpoint(*it);
         it = s.checkpoints.erase(it);
         --others;
     }
 }
 
-// A checkpoint is a loadable HF folder (so chat and export can open it), or a PEFT adapter
-// folder for LoRA, plus the trainer state. It is written under a temporary name and
-// renamed: a crash or a full disk leaves the previous checkpoint as it was.
+// A checkpoint is the task's loadable weights folder (so chat and export can open it), the
+// optimizer state and the trainer state; RunDirectory commits it only once it is complete.
 void saveCheckpoint(RunState &s)
 {
-    const fs::path root = s.dir / "checkpoints";
-    fs::create_directories(root);
-    const std::string name = checkpointName(s.step);
-    const fs::path final = root / name;
-    if (!s.checkpoints.empty() && s.checkpoints.back() == final.string())
+    const std::string final = s.run.checkpointFolder(s.step);
+    if (!s.checkpoints.empty() && s.checkpoints.back() == final)
         return; // this step is already saved (an evaluation and a checkpoint interval met)
-    if (s.dist) {
-        // Data parallel: every rank's RNG state goes into rank 0's checkpoint, and the replicas
-        // are proven equal (bitwise) at every checkpoint; only rank 0 writes.
-        auto rng = torch::globalContext().defaultGenerator(torch::kCPU).get_state();
-        s.rankRng = s.dist->gather(std::vector<uint8_t>(rng.data_ptr<uint8_t>(), rng.data_ptr<uint8_t>() + rng.numel()),
-                                   "the RNG states");
-        std::vector<uint8_t> hash(8);
-        const uint64_t mine = parameterFingerprint(s.trained().parameters());
-        std::memcpy(hash.data(), &mine, 8);
-        s.rankFingerprints.clear();
-        for (const auto &bytes : s.dist->gather(hash, "the parameter fingerprints")) {
-            uint64_t h = 0;
-            std::memcpy(&h, bytes.data(), 8);
-            s.rankFingerprints.push_back(h);
+    // Data parallel: every rank's RNG state goes into rank 0's checkpoint, and the replicas
+    // are proven equal (bitwise) at every checkpoint.
+    auto rng = torch::globalContext().defaultGenerator(torch::kCPU).get_state();
+    s.rankRng = s.dist->gather(std::vector<uint8_t>(rng.data_ptr<uint8_t>(), rng.data_ptr<uint8_t>() + rng.numel()),
+                               "the RNG states");
+    s.rankFingerprints = s.dist->checkReplicas(s.task->module().parameters(), s.step);
+    if (s.main()) {
+        const std::string staging = s.run.beginCheckpoint(s.step);
+        try {
+            s.task->save(staging);
+            torch::serialize::OutputArchive archive;
+            s.optimizer->save(archive);
+            archive.save_to((fs::path(staging) / "optimizer.pt").string());
+            writeTrainerState(s, staging);
+        } catch (...) {
+            s.run.abandonCheckpoint(s.step);
+            throw;
         }
-        for (uint64_t h : s.rankFingerprints)
-            if (h != s.rankFingerprints.front())
-                throw Error("distributed training: the replicas differ at step " + std::to_string(s.step)
-                            + " (parameter fingerprints of the ranks are not equal); the run stops");
-        if (!s.main()) {
-            s.checkpoints.push_back(final.string());
-            pruneCheckpoints(s);
-            return;
-        }
+        s.run.commitCheckpoint(s.step);
     }
-    const fs::path tmp = root / (name + ".tmp");
-    fs::remove_all(tmp);
-    fs::create_directories(tmp);
-    try {
-        if (s.lora()) {
-            saveLoraAdapter(s.model, tmp.string(), s.config.model);
-            s.tokenizer->writeHfFiles(tmp.string());
-        } else if (s.classification) {
-            saveClassifier(s.classifier, s.tokenizer.get(), tmp.string(), "F32");
-        } else {
-            exportHfFolder(s.model, s.tokenizer.get(), tmp.string(), "F32");
-        }
-        torch::serialize::OutputArchive archive;
-        s.optimizer->save(archive);
-        archive.save_to((tmp / "optimizer.pt").string());
-        writeTrainerState(s, tmp);
-    } catch (...) {
-        std::error_code ec;
-        fs::remove_all(tmp, ec);
-        throw;
-    }
-    fs::remove_all(final);
-    fs::rename(tmp, final);
-    s.checkpoints.push_back(final.string());
+    s.checkpoints.push_back(final);
     pruneCheckpoints(s);
     TrainEvent e;
     e.kind = TrainEvent::Kind::Checkpoint;
     e.step = s.step;
-    e.message = final.string();
+    e.message = final;
     emit(s, e);
-    s.log << "checkpoint " << final.string() << std::endl;
+    s.journal->log("checkpoint " + final);
 }
 
-void writeMetrics(RunState &s, const TrainEvent &e)
+// ---- Evaluation ----
+
+struct Evaluated {
+    std::map<std::string, double> metrics;
+    bool stopEarly = false; // early stopping's patience ran out
+};
+
+// Evaluates, records the event, and keeps the weights when they are the best so far.
+Evaluated evaluateAndRecord(RunState &s, bool final)
 {
-    Json j;
-    j["step"] = e.step;
-    j["epoch"] = e.epoch;
-    if (e.kind == TrainEvent::Kind::Step) {
-        j["loss"] = e.loss;
-        j["lr"] = e.learningRate;
-        j["grad_norm"] = e.gradNorm;
-        j["tokens_per_s"] = e.tokensPerSecond;
-        j["rss_mb"] = double(e.rssBytes) / (1024.0 * 1024.0);
+    TrainEvent e;
+    e.kind = TrainEvent::Kind::Eval;
+    e.step = s.step;
+    e.totalSteps = s.totalSteps;
+    e.epoch = s.position.epoch;
+    e.metrics = s.task->evaluate(s.data.validation.empty() ? s.data.train : s.data.validation, s.step, final,
+                                 [&](const std::string &line) { s.journal->log(line); });
+    e.final = final;
+    e.elapsedSeconds = s.elapsed();
+    const auto metric = e.metrics.find(s.early.metric());
+    if (metric == e.metrics.end()) {
+        std::vector<std::string> known;
+        for (const auto &[k, v] : e.metrics)
+            known.push_back(k);
+        throw Error("training config: early_stopping_metric '" + s.early.metric()
+                    + "' is not an evaluation metric; choose one of " + joinNames(known));
     }
-    for (const auto &[k, v] : e.metrics)
-        j[k] = v;
-    if (e.best)
-        j["best"] = true;
-    j["elapsed_s"] = e.elapsedSeconds;
-    if (e.final)
-        j["final"] = true;
-    s.metrics << j.dump() << std::endl;
-}
-
-// run.json: what a list of runs shows without reading the metrics.
-void writeSummary(RunState &s, const TrainResult &r)
-{
-    Json j;
-    j["status"] = r.status;
-    j["steps"] = r.steps;
-    j["total_steps"] = s.totalSteps;
-    j["final_metrics"] = r.finalMetrics;
-    j["early_stopping_metric"] = s.early.metric();
-    if (s.early.hasBest()) {
-        j["best_step"] = s.early.bestStep();
-        j["best_value"] = s.early.best();
+    // The final evaluation competes for "best" too: the last weights are often the best.
+    e.best = s.early.update(metric->second, s.step);
+    s.journal->metrics(e);
+    emit(s, e);
+    std::string line = "eval step " + std::to_string(s.step) + ":";
+    for (const auto &[key, value] : e.metrics) {
+        char item[64];
+        std::snprintf(item, sizeof item, " %s %.4g", key.c_str(), value);
+        line += item;
     }
-    j["best_checkpoint"] = r.bestCheckpoint;
-    j["last_checkpoint"] = r.lastCheckpoint;
-    j["peak_rss_mb"] = double(r.peakRssBytes) / (1024.0 * 1024.0);
-    j["estimated_mb"] = double(r.estimatedBytes) / (1024.0 * 1024.0);
-    if (s.main())
-        writeFileAtomically((s.dir / "run.json").string(), j.dump(2) + "\n");
+    s.journal->log(line + (final ? " final" : "") + (e.best ? " best" : ""));
+    // The best weights are saved when they are seen; pruning keeps them.
+    if (e.best && s.config.keepBest && s.step > 0) {
+        saveCheckpoint(s);
+        s.bestCheckpoint = s.checkpoints.back();
+        writeTrainerState(s, s.bestCheckpoint);
+        pruneCheckpoints(s);
+    }
+    return {e.metrics, !final && s.early.shouldStop()};
 }
 
-std::string earlyStoppingMetric(const TrainConfig &c, bool classification)
-{
-    if (c.earlyStoppingMetric != "auto")
-        return c.earlyStoppingMetric;
-    return classification ? "macro_f1" : "val_loss";
-}
-
-void loadChecks(RunState &s)
-{
-    if (s.config.dialogueChecks.empty())
-        return;
-    if (s.classification)
-        throw Error("training config: dialogue checks need a language model; a classifier has no replies to check");
-    s.checks = loadDialogueChecks(s.config.dialogueChecks);
-    logLine(s, "dialogue checks: " + std::to_string(s.checks.size()) + " from " + s.config.dialogueChecks
-                   + ", run at every evaluation (greedy, at most " + std::to_string(s.config.dialogueCheckTokens)
-                   + " new tokens each)");
-}
+// ---- One step, in phases ----
 
 // Serves a pending chat snapshot request: called only between optimizer steps, so the copy
 // is the model of one step boundary, never half-updated.
 void serveSnapshot(RunState &s)
 {
-    if (!s.control || !s.control->snapshotRequested.exchange(false) || s.classification || !s.main())
+    if (!s.control || !s.control->snapshotRequested.exchange(false) || !s.main())
         return;
-    auto snapshot = std::make_shared<ModelSnapshot>();
-    snapshot->step = s.step;
-    snapshot->model = snapshotCopy(s.model);
-    snapshot->tokenizer = s.tokenizer;
-    snapshot->chatTemplate = s.chatTemplate;
-    s.control->publishSnapshot(std::move(snapshot));
+    if (auto snapshot = s.task->snapshot(s.step))
+        s.control->publishSnapshot(std::move(snapshot));
 }
 
-TrainResult trainLoop(RunState &s, bool resumed)
+// Between two steps: serves chat snapshots, waits while paused, and says whether the run
+// stops here (every rank stops at the same step).
+bool stopRequested(RunState &s)
+{
+    serveSnapshot(s);
+    while (s.control && s.control->pause && !s.control->stop) {
+        serveSnapshot(s);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    const bool stop = s.control && s.control->stop;
+    return s.dist->sum(std::vector<int64_t>{stop ? 1 : 0}, "the stop flag")[0] > 0;
+}
+
+double setLearningRate(RunState &s)
 {
     const TrainConfig &c = s.config;
-    const auto start = Clock::now();
-    auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
-    s.trained().train();
-    const int64_t evalEvery = c.evalEvery;
-    const int64_t checkpointEvery = c.checkpointEvery > 0 ? c.checkpointEvery : evalEvery;
-    bool stopEarly = false;
-    auto evalEvent = [&](bool final) {
-        TrainEvent e;
-        e.kind = TrainEvent::Kind::Eval;
-        e.step = s.step;
-        e.totalSteps = s.totalSteps;
-        e.epoch = s.position.epoch;
-        e.metrics = evaluate(s, final);
-        e.final = final;
-        e.elapsedSeconds = elapsed();
-        const auto metric = e.metrics.find(s.early.metric());
-        if (metric == e.metrics.end()) {
-            std::string known;
-            for (const auto &[k, v] : e.metrics)
-                known += (known.empty() ? "" : ", ") + k;
-            throw Error("training config: early_stopping_metric '" + s.early.metric()
-                        + "' is not an evaluation metric; choose one of " + known);
-        }
-        // The final evaluation competes for "best" too: the last weights are often the best.
-        e.best = s.early.update(metric->second, s.step);
-        if (!final)
-            stopEarly = s.early.shouldStop();
-        writeMetrics(s, e);
-        emit(s, e);
-        std::string line = "eval step " + std::to_string(s.step) + ":";
-        for (const auto &[key, value] : e.metrics) {
-            char item[64];
-            std::snprintf(item, sizeof item, " %s %.4g", key.c_str(), value);
-            line += item;
-        }
-        s.log << line << (final ? " final" : "") << (e.best ? " best" : "") << std::endl;
-        // The best weights are saved when they are seen; pruning keeps them.
-        if (e.best && c.keepBest && s.step > 0) {
-            saveCheckpoint(s);
-            s.bestCheckpoint = s.checkpoints.back();
-            writeTrainerState(s, s.bestCheckpoint);
-            pruneCheckpoints(s);
-        }
-        return e.metrics;
-    };
-    if (!resumed && evalEvery > 0)
-        evalEvent(false); // the step-0 baseline
+    const double lr = learningRateAt(c.schedule, s.step, c.warmupSteps, s.totalSteps, c.learningRate, c.minLearningRate);
+    for (auto &group : s.optimizer->param_groups())
+        static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
+    return lr;
+}
 
-    int64_t stepTokens = 0, stepsTimed = 0;
-    double stepSeconds = 0.0;
-    std::string status = "finished";
-    while (s.step < s.totalSteps) {
-        serveSnapshot(s);
-        while (s.control && s.control->pause && !s.control->stop) {
-            serveSnapshot(s);
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        bool stop = s.control && s.control->stop;
-        if (s.dist) // data parallel: all ranks stop at the same step
-            stop = s.dist->sum(std::vector<int64_t>{stop ? 1 : 0}, "the stop flag")[0] > 0;
-        if (stop) {
-            status = "stopped";
-            break;
-        }
-        auto t0 = Clock::now();
-        const double lr = learningRateAt(c.schedule, s.step, c.warmupSteps, s.totalSteps, c.learningRate,
-                                         c.minLearningRate);
-        for (auto &group : s.optimizer->param_groups())
-            static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
-
-        // The step's loss is the mean over every trained token of all its micro-batches:
-        // each micro-batch's summed loss is divided by the step's total token count.
-        std::vector<Batch> micro;
-        int64_t trained = 0;
-        for (int64_t m = 0; m < c.gradAccumulation; ++m) {
-            micro.push_back(nextBatch(s));
-            if (s.dist) { // data parallel: this rank's rows of the global batch
-                micro.back() = shardBatch(micro.back(), s.dist->rank(), s.worldSize());
-                if (micro.back().ids.size(0) == 0)
-                    micro.pop_back();
-            }
-        }
-        int64_t rows = 0, tokens = 0;
-        for (const Batch &b : micro) {
-            trained += b.trainedTokens;
-            rows += b.ids.size(0);
-            tokens += (b.segmentIds != 0).sum().item<int64_t>();
-        }
-        if (s.dist) { // data parallel: the loss divides by the global counts, not by the ranks
-            const auto global = s.dist->sum(std::vector<int64_t>{trained, rows, tokens}, "the trained-token counts");
-            trained = global[0];
-            rows = global[1];
-            tokens = global[2];
-        }
-        double lossValue = s.classification
-            ? accumulateGradients(
-                  micro, s.stepOptions,
-                  [&](const Batch &b) {
-                      ForwardOptions o;
-                      o.checkpointLayers = s.stepOptions.checkpointLayers;
-                      return torch::nn::functional::cross_entropy(
-                          s.classifier->forward(b.ids, b.lastIndex, o), b.labels,
-                          torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
-                  },
-                  [](const Batch &b) { return b.labels.size(0); }, s.dist ? rows : 0)
-            : accumulateGradients(s.model, micro, s.stepOptions, s.dist ? trained : 0);
-        if (s.dist) { // data parallel: sum the partial gradients and losses of all ranks
-            s.dist->sumGradients(s.trainable);
-            lossValue = s.dist->sum(lossValue, "the loss");
-        }
-        const double gradNorm = c.gradClip > 0
-            ? torch::nn::utils::clip_grad_norm_(s.trainable, c.gradClip)
-            : torch::nn::utils::clip_grad_norm_(s.trainable, std::numeric_limits<double>::infinity());
-        if (!std::isfinite(lossValue) || !std::isfinite(gradNorm)) {
-            const std::string last = s.checkpoints.empty() ? "none yet" : s.checkpoints.back();
-            const std::string message = "step " + std::to_string(s.step + 1) + ": the loss is "
-                + (std::isfinite(lossValue) ? std::to_string(lossValue) : std::string(std::isnan(lossValue) ? "NaN" : "Inf"))
-                + " (gradient norm " + std::to_string(gradNorm)
-                + "); training stopped before updating the weights. Lower the learning rate or check the data. "
-                  "Last good checkpoint: "
-                + last;
-            s.log << message << std::endl;
-            throw Error(message);
-        }
-        if (trained > 0 || s.classification)
-            s.optimizer->step();
-        s.optimizer->zero_grad();
-        ++s.step;
-
-        stepSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
-        stepTokens += tokens;
-        ++stepsTimed;
-        TrainEvent e;
-        e.kind = TrainEvent::Kind::Step;
-        e.step = s.step;
-        e.totalSteps = s.totalSteps;
-        e.epoch = s.position.epoch;
-        e.loss = lossValue;
-        e.learningRate = lr;
-        e.gradNorm = gradNorm;
-        e.tokensPerSecond = stepSeconds > 0 ? double(stepTokens) / stepSeconds : 0.0;
-        e.elapsedSeconds = elapsed();
-        e.etaSeconds = stepSeconds / double(stepsTimed) * double(s.totalSteps - s.step);
-        e.rssBytes = currentRssBytes();
-        writeMetrics(s, e);
-        emit(s, e);
-
-        const bool last = s.step == s.totalSteps;
-        if (!last && evalEvery > 0 && s.step % evalEvery == 0)
-            evalEvent(false);
-        if (!last && checkpointEvery > 0 && s.step % checkpointEvery == 0)
-            saveCheckpoint(s);
-        if (stopEarly) {
-            status = "early_stopped";
-            logLine(s, "early stopping at step " + std::to_string(s.step) + ": " + s.early.metric() + " has not improved for "
-                           + std::to_string(c.earlyStoppingPatience) + " evaluations (best "
-                           + std::to_string(s.early.best()) + " at step " + std::to_string(s.early.bestStep()) + ")");
-            break;
-        }
+// This rank's share of the step's grad_accumulation global batches.
+std::vector<Batch> nextMicroBatches(RunState &s)
+{
+    std::vector<Batch> micro;
+    for (int64_t m = 0; m < s.config.gradAccumulation; ++m) {
+        Batch b = s.dist->shard(nextBatch(s));
+        if (b.ids.size(0) > 0)
+            micro.push_back(std::move(b));
     }
-    serveSnapshot(s); // a request made during the last step gets the final weights
+    return micro;
+}
+
+// The step's loss units (trained tokens or rows) and real tokens, over every rank: the loss
+// divides by the global count, not by the number of ranks.
+struct StepCounts {
+    int64_t units = 0;
+    int64_t tokens = 0;
+};
+StepCounts countStep(RunState &s, const std::vector<Batch> &micro)
+{
+    int64_t units = 0, tokens = 0;
+    for (const Batch &b : micro) {
+        units += s.task->units(b);
+        tokens += (b.segmentIds != 0).sum().item<int64_t>();
+    }
+    const auto global = s.dist->sum(std::vector<int64_t>{units, tokens}, "the trained-token counts");
+    return {global[0], global[1]};
+}
+
+double clipGradients(RunState &s)
+{
+    const double maxNorm = s.config.gradClip > 0 ? s.config.gradClip : std::numeric_limits<double>::infinity();
+    return torch::nn::utils::clip_grad_norm_(s.trainable, maxNorm);
+}
+
+// A NaN or infinite loss stops the run before the weights change; the last checkpoint stays good.
+void requireFinite(RunState &s, double loss, double gradNorm)
+{
+    if (std::isfinite(loss) && std::isfinite(gradNorm))
+        return;
+    const std::string value = std::isfinite(loss) ? std::to_string(loss) : std::isnan(loss) ? "NaN" : "Inf";
+    const std::string message = "step " + std::to_string(s.step + 1) + ": the loss is " + value + " (gradient norm "
+        + std::to_string(gradNorm)
+        + "); training stopped before updating the weights. Lower the learning rate or check the data. "
+          "Last good checkpoint: "
+        + (s.checkpoints.empty() ? "none yet" : s.checkpoints.back());
+    s.journal->log(message);
+    throw Error(message);
+}
+
+// Tokens per second and the time left, over the steps this attempt has timed.
+struct Throughput {
+    double seconds = 0.0;
+    int64_t tokens = 0;
+    int64_t steps = 0;
+    void add(Clock::duration time, int64_t stepTokens)
+    {
+        seconds += std::chrono::duration<double>(time).count();
+        tokens += stepTokens;
+        ++steps;
+    }
+};
+
+void recordStep(RunState &s, double loss, double lr, double gradNorm, const Throughput &speed)
+{
+    TrainEvent e;
+    e.kind = TrainEvent::Kind::Step;
+    e.step = s.step;
+    e.totalSteps = s.totalSteps;
+    e.epoch = s.position.epoch;
+    e.loss = loss;
+    e.learningRate = lr;
+    e.gradNorm = gradNorm;
+    e.tokensPerSecond = speed.seconds > 0 ? double(speed.tokens) / speed.seconds : 0.0;
+    e.elapsedSeconds = s.elapsed();
+    e.etaSeconds = speed.seconds / double(speed.steps) * double(s.totalSteps - s.step);
+    e.rssBytes = currentRssBytes();
+    s.journal->metrics(e);
+    emit(s, e);
+}
+
+bool due(int64_t step, int64_t every)
+{
+    return every > 0 && step % every == 0;
+}
+
+// The last evaluation (unless stopped), the last checkpoint and run.json.
+TrainResult finishRun(RunState &s, const std::string &status)
+{
     TrainResult result;
     if (status != "stopped") {
-        result.finalMetrics = evalEvent(true);
+        result.finalMetrics = evaluateAndRecord(s, true).metrics;
         result.finalValLoss = result.finalMetrics["val_loss"];
     }
     saveCheckpoint(s);
-    result.runDir = s.dir.string();
+    result.runDir = s.run.path();
     result.status = status;
     result.steps = s.step;
     result.lastCheckpoint = s.checkpoints.back();
     result.bestCheckpoint = s.bestCheckpoint;
     result.peakRssBytes = peakRssBytes();
     result.estimatedBytes = s.memory.total();
-    s.log << "run " << status << " at step " << s.step << "; peak RSS " << mibText(result.peakRssBytes)
-          << " (estimate " << mibText(result.estimatedBytes) << ")" << std::endl;
-    writeSummary(s, result);
+    s.journal->log("run " + status + " at step " + std::to_string(s.step) + "; peak RSS " + mibText(result.peakRssBytes)
+                   + " (estimate " + mibText(result.estimatedBytes) + ")");
+    if (s.main()) {
+        RunSummary summary;
+        summary.status = result.status;
+        summary.steps = result.steps;
+        summary.totalSteps = s.totalSteps;
+        summary.finalMetrics = result.finalMetrics;
+        summary.earlyStoppingMetric = s.early.metric();
+        summary.hasBest = s.early.hasBest();
+        summary.bestStep = s.early.bestStep();
+        summary.bestValue = s.early.best();
+        summary.bestCheckpoint = result.bestCheckpoint;
+        summary.lastCheckpoint = result.lastCheckpoint;
+        summary.peakRssMb = double(result.peakRssBytes) / (1024.0 * 1024.0);
+        summary.estimatedMb = double(result.estimatedBytes) / (1024.0 * 1024.0);
+        s.run.writeSummary(summary);
+    }
     return result;
 }
 
-void openRunFiles(RunState &s, bool append)
+// The loop, as nanoGPT's: stop or pause, learning rate, batches, forward and backward,
+// all-reduce, clip, update; then record, evaluate and checkpoint when due.
+TrainResult trainLoop(RunState &s, bool resumed)
 {
-    if (!s.main())
-        return; // data parallel: the other ranks' writes to the unopened streams go nowhere
-    s.log.open(s.dir / "train.log", append ? std::ios::app : std::ios::trunc);
-    s.metrics.open(s.dir / "metrics.jsonl", append ? std::ios::app : std::ios::trunc);
-    if (!s.log || !s.metrics)
-        throw Error(s.dir.string() + ": cannot write the run's log and metrics");
+    const TrainConfig &c = s.config;
+    const int64_t checkpointEvery = c.checkpointEvery > 0 ? c.checkpointEvery : c.evalEvery;
+    s.started = Clock::now();
+    s.task->module().train();
+    if (!resumed && c.evalEvery > 0)
+        evaluateAndRecord(s, false); // the step-0 baseline
+
+    Throughput speed;
+    std::string status = "finished";
+    while (s.step < s.totalSteps) {
+        if (stopRequested(s)) {
+            status = "stopped";
+            break;
+        }
+        const auto t0 = Clock::now();
+        const double lr = setLearningRate(s);
+        const std::vector<Batch> micro = nextMicroBatches(s);
+        const StepCounts counts = countStep(s, micro);
+        double loss = s.task->accumulate(micro, counts.units);
+        s.dist->sumGradients(s.trainable);
+        loss = s.dist->sum(loss, "the loss");
+        const double gradNorm = clipGradients(s);
+        requireFinite(s, loss, gradNorm);
+        if (counts.units > 0)
+            s.optimizer->step();
+        s.optimizer->zero_grad();
+        ++s.step;
+        speed.add(Clock::now() - t0, counts.tokens);
+        recordStep(s, loss, lr, gradNorm, speed);
+
+        if (s.step == s.totalSteps)
+            break; // the final evaluation and checkpoint follow
+        const bool stopEarly = due(s.step, c.evalEvery) && evaluateAndRecord(s, false).stopEarly;
+        if (due(s.step, checkpointEvery))
+            saveCheckpoint(s);
+        if (stopEarly) {
+            status = "early_stopped";
+            logLine(s, "early stopping at step " + std::to_string(s.step) + ": " + s.early.metric()
+                           + " has not improved for " + std::to_string(c.earlyStoppingPatience) + " evaluations (best "
+                           + std::to_string(s.early.best()) + " at step " + std::to_string(s.early.bestStep()) + ")");
+            break;
+        }
+    }
+    serveSnapshot(s); // a request made during the last step gets the final weights
+    return finishRun(s, status);
 }
 
-// Data parallel: joins the job torchrun's variables describe (none: a single process), and
+// Data parallel: joins the job torchrun's variables describe (none: a world of one), and
 // shares the cores among the ranks on this machine unless `threads` is set.
 void joinDistributed(RunState &s)
 {
     s.dist = joinDistributedFromEnvironment(s.config.distTimeoutS);
-    const int local = s.dist ? s.dist->env().localWorldSize : 1;
+    const int local = s.dist->env().localWorldSize;
     configureThreads(s.config.threads > 0 ? s.config.threads : std::max(1, defaultThreadCount() / local), 1);
+}
+
+void openJournal(RunState &s, RunJournal::Mode mode)
+{
+    s.journal = std::make_unique<RunJournal>(s.run, s.main() ? mode : RunJournal::Mode::Discard);
+}
+
+// Data parallel: every replica starts from rank 0's weights; dropout differs per rank.
+void startReplicas(RunState &s)
+{
+    std::vector<torch::Tensor> weights = s.task->module().parameters();
+    for (const auto &b : s.task->module().buffers())
+        weights.push_back(b);
+    s.dist->broadcastFromMain(weights, "the initial weights");
+    if (!s.main())
+        torch::manual_seed(s.config.seed + uint64_t(s.dist->rank()));
+    if (!s.dist->alone())
+        logLine(s, "data parallel: " + std::to_string(s.worldSize()) + " ranks, " + std::to_string(s.config.batchSize)
+                       + " rows each per micro-batch (" + std::to_string(s.batchOptions.batchSize) + " global)");
+}
+
+// Resuming: the checkpoint's weights (a full model or classifier folder, or an adapter over the base).
+void loadCheckpointWeights(RunState &s, const std::string &checkpoint)
+{
+    if (s.lora()) {
+        s.imported = importModel(s.config.model);
+        s.tokenizer = Tokenizer::fromFile((fs::path(checkpoint) / "tokenizer.model").string());
+        s.imported.tokenizer = s.tokenizer;
+        s.modelConfig = s.imported.config;
+        LoadOptions options;
+        options.computeDtype = s.config.baseDtype == "bf16" ? torch::kBFloat16 : torch::kFloat;
+        s.model = buildModel(s.imported, options);
+        loadLoraAdapter(s.model, checkpoint);
+    } else if (isClassifierFolder(checkpoint)) {
+        LoadedClassifier loaded = loadClassifier(checkpoint);
+        s.classifier = loaded.classifier;
+        s.model = s.classifier->languageModel();
+        s.tokenizer = loaded.tokenizer;
+        s.modelConfig = s.model->config();
+    } else {
+        LoadedModel loaded = loadModel(checkpoint);
+        s.model = loaded.model;
+        s.tokenizer = loaded.tokenizer;
+        s.modelConfig = s.model->config();
+    }
+}
+
+// Resuming: the optimizer, the data position, the generators and early stopping as they were.
+void restoreTrainerState(RunState &s, const std::string &checkpoint, const TrainerState &state)
+{
+    torch::serialize::InputArchive archive;
+    archive.load_from((fs::path(checkpoint) / "optimizer.pt").string());
+    s.optimizer->load(archive);
+    s.step = state.step;
+    s.position.epoch = state.epoch;
+    s.position.index = state.batchIndex;
+    s.epochBatches = std::make_unique<BatchIterator>(s.data.train, s.batchOptions, s.position.epoch);
+    // Data parallel: the same number of ranks, each with its own RNG state (the data position
+    // is global, so it is the same for all).
+    if (state.worldSize != s.worldSize())
+        throw Error(checkpoint + ": was written by a run of " + std::to_string(state.worldSize)
+                    + " process(es); resume it with the same number (WORLD_SIZE / --nproc), not "
+                    + std::to_string(s.worldSize()));
+    at::Generator generator = torch::globalContext().defaultGenerator(torch::kCPU);
+    generator.set_state(torch::tensor(state.torchRngOf(s.dist->rank()), torch::kUInt8));
+    s.early = EarlyStopping(earlyStoppingMetric(s.config, s.classification), s.config.earlyStoppingPatience,
+                            s.config.earlyStoppingMinDelta);
+    if (state.hasEarlyStopping)
+        s.early.restore(state.earlyStoppingBest, state.earlyStoppingBestStep, state.earlyStoppingBadEvaluations);
+    for (const std::string &c : s.checkpoints)
+        if (!state.bestCheckpoint.empty() && fs::path(c).filename() == state.bestCheckpoint)
+            s.bestCheckpoint = c;
 }
 
 } // namespace
@@ -822,12 +835,10 @@ TrainResult runTraining(const TrainConfig &config, const TrainCallback &callback
     joinDistributed(s);
     releaseFreeMemory(); // what an earlier run in this process freed is not "runtime"
     s.runtimeBytes = currentRssBytes();
-    s.dir = config.runDir.empty() ? fs::path("runs") / "run" : fs::path(config.runDir);
-    if (s.main() && fs::exists(s.dir / "checkpoints") && !fs::is_empty(s.dir / "checkpoints"))
-        throw Error(s.dir.string() + ": already holds a run; resume it with --resume, or choose another run_dir");
+    s.run = RunDirectory(config.runDir.empty() ? (fs::path("runs") / "run").string() : config.runDir);
     if (s.main())
-        fs::create_directories(s.dir);
-    openRunFiles(s, false);
+        s.run.create();
+    openJournal(s, RunJournal::Mode::Create);
     torch::manual_seed(config.seed);
     prepareTokenizerAndConfig(s);
     prepareData(s);
@@ -836,21 +847,11 @@ TrainResult runTraining(const TrainConfig &config, const TrainCallback &callback
     loadChecks(s);
     checkMemory(s);
     buildWeights(s);
-    if (s.dist) {
-        // Data parallel: every replica starts from rank 0's weights; dropout differs per rank.
-        std::vector<torch::Tensor> weights = s.trained().parameters();
-        for (const auto &b : s.trained().buffers())
-            weights.push_back(b);
-        s.dist->broadcastFromMain(weights, "the initial weights");
-        if (!s.main())
-            torch::manual_seed(config.seed + uint64_t(s.dist->rank()));
-        logLine(s, "data parallel: " + std::to_string(s.worldSize()) + " ranks, " + std::to_string(config.batchSize)
-                       + " rows each per micro-batch (" + std::to_string(s.batchOptions.batchSize) + " global)");
-    }
+    startReplicas(s);
     prepareOptimizer(s);
-    s.config.runDir = s.dir.string();
+    s.config.runDir = s.run.path();
     if (s.main())
-        writeFileAtomically((s.dir / "config.json").string(), trainConfigToJson(s.config));
+        s.run.writeConfig(s.config);
     int64_t trainable = 0;
     for (const auto &p : s.trainable)
         trainable += p.numel();
@@ -865,94 +866,32 @@ TrainResult resumeTraining(const std::string &runDir, const TrainCallback &callb
 {
     requireBackgroundThread("tb::resumeTraining");
     RunState s;
-    s.dir = runDir;
+    s.run = RunDirectory(runDir);
     s.callback = callback;
     s.control = control;
     releaseFreeMemory(); // what an earlier run in this process freed is not "runtime"
     s.runtimeBytes = currentRssBytes();
-    s.config = trainConfigFromJson(readTextFile((s.dir / "config.json").string()), runDir + "/config.json", overrides);
+    s.config = s.run.readConfig(overrides);
     joinDistributed(s);
-    std::vector<std::string> found;
-    if (fs::exists(s.dir / "checkpoints"))
-        for (const auto &entry : fs::directory_iterator(s.dir / "checkpoints"))
-            if (entry.is_directory() && entry.path().extension() != ".tmp"
-                && fs::exists(entry.path() / "trainer_state.json"))
-                found.push_back(entry.path().string());
-    if (found.empty())
+    const auto latest = s.run.latestCheckpoint();
+    if (!latest)
         throw Error(runDir + ": no complete checkpoint to resume from");
-    std::sort(found.begin(), found.end());
-    const fs::path checkpoint = found.back();
-    s.checkpoints = found;
-    const auto state = nlohmann::json::parse(readTextFile((checkpoint / "trainer_state.json").string()));
-
-    // The checkpoint holds the weights (a full model folder) or the adapter over the base.
-    if (s.lora()) {
-        s.imported = importModel(s.config.model);
-        s.tokenizer = Tokenizer::fromFile((checkpoint / "tokenizer.model").string());
-        s.imported.tokenizer = s.tokenizer;
-        s.modelConfig = s.imported.config;
-        LoadOptions options;
-        options.computeDtype = s.config.baseDtype == "bf16" ? torch::kBFloat16 : torch::kFloat;
-        s.model = buildModel(s.imported, options);
-        loadLoraAdapter(s.model, checkpoint.string());
-    } else if (isClassifierFolder(checkpoint.string())) {
-        LoadedClassifier loaded = loadClassifier(checkpoint.string());
-        s.classifier = loaded.classifier;
-        s.model = s.classifier->languageModel();
-        s.tokenizer = loaded.tokenizer;
-        s.modelConfig = s.model->config();
-    } else {
-        LoadedModel loaded = loadModel(checkpoint.string());
-        s.model = loaded.model;
-        s.tokenizer = loaded.tokenizer;
-        s.modelConfig = s.model->config();
-    }
+    for (const RunCheckpoint &c : s.run.checkpoints())
+        s.checkpoints.push_back(c.path);
+    const TrainerState state = s.run.readTrainerState(latest->path);
+    if (s.main()) // metrics logged after this checkpoint belong to the interrupted attempt
+        s.run.keepMetricsUpTo(state.step);
+    openJournal(s, RunJournal::Mode::Append);
+    loadCheckpointWeights(s, latest->path);
     prepareData(s);
-    s.trained().train();
-    applyFreezing(s);
     loadChecks(s);
+    makeTask(s);
+    s.task->module().train();
+    applyFreezing(s);
     s.memory = estimateTrainingMemory(memoryPlan(s));
     prepareOptimizer(s);
-    torch::serialize::InputArchive archive;
-    archive.load_from((checkpoint / "optimizer.pt").string());
-    s.optimizer->load(archive);
-    s.step = state["step"].get<int64_t>();
-    s.position.epoch = state["epoch"].get<int64_t>();
-    s.position.index = state["batch_index"].get<int64_t>();
-    s.epochBatches = std::make_unique<BatchIterator>(s.data.train, s.batchOptions, s.position.epoch);
-    // Data parallel: the same number of ranks, each with its own RNG state (the data position
-    // is global, so it is the same for all).
-    const int savedWorld = state.value("world_size", 1);
-    if (savedWorld != s.worldSize())
-        throw Error(checkpoint.string() + ": was written by a run of " + std::to_string(savedWorld)
-                    + " process(es); resume it with the same number (WORLD_SIZE / --nproc), not "
-                    + std::to_string(s.worldSize()));
-    const auto rng = s.dist ? state["rank_torch_rng"][size_t(s.dist->rank())].get<std::vector<uint8_t>>()
-                            : state["torch_rng"].get<std::vector<uint8_t>>();
-    at::Generator generator = torch::globalContext().defaultGenerator(torch::kCPU);
-    generator.set_state(torch::tensor(rng, torch::kUInt8));
-    s.early = EarlyStopping(earlyStoppingMetric(s.config, s.classification), s.config.earlyStoppingPatience,
-                            s.config.earlyStoppingMinDelta);
-    if (state.contains("early_stopping")) {
-        const auto &es = state["early_stopping"];
-        s.early.restore(es["best"].get<double>(), es["best_step"].get<int64_t>(), es["bad_evaluations"].get<int64_t>());
-    }
-    if (const std::string best = state.value("best_checkpoint", ""); !best.empty()
-        && fs::exists(s.dir / "checkpoints" / best))
-        s.bestCheckpoint = (s.dir / "checkpoints" / best).string();
-    // Metrics logged after this checkpoint belong to the interrupted attempt: drop them.
-    if (s.main()) {
-        std::ifstream in(s.dir / "metrics.jsonl");
-        std::string line, kept;
-        while (std::getline(in, line)) {
-            auto j = nlohmann::json::parse(line, nullptr, false);
-            if (!j.is_discarded() && j.value("step", int64_t(0)) <= s.step && !j.contains("final"))
-                kept += line + "\n";
-        }
-        writeFileAtomically((s.dir / "metrics.jsonl").string(), kept);
-    }
-    openRunFiles(s, true);
-    logLine(s, "resumed from " + checkpoint.string() + " at step " + std::to_string(s.step));
+    restoreTrainerState(s, latest->path, state);
+    logLine(s, "resumed from " + latest->path + " at step " + std::to_string(s.step));
     return trainLoop(s, true);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "train_config.h"
+#include "train_event.h"
 
 #include <atomic>
 #include <functional>
@@ -38,30 +39,6 @@ private:
     mutable std::mutex m_snapshotMutex;
     std::shared_ptr<const ModelSnapshot> m_snapshot;
 };
-
-struct TrainEvent {
-    enum class Kind { Log, Step, Eval, Checkpoint };
-    Kind kind = Kind::Log;
-    int64_t step = 0;  // optimizer steps done
-    int64_t totalSteps = 0;
-    int64_t epoch = 0;
-    double loss = 0.0; // mean over the step's trained tokens
-    double learningRate = 0.0;
-    double gradNorm = 0.0; // before clipping
-    double tokensPerSecond = 0.0;
-    double elapsedSeconds = 0.0;
-    double etaSeconds = 0.0;
-    long long rssBytes = 0;            // memory in use now (Step)
-    // Eval: val_loss, val_ppl, val_token_acc (LM) or accuracy, macro_f1, … (classification),
-    // check_pass_rate and checks_s with dialogue checks, eval_s.
-    std::map<std::string, double> metrics;
-    bool best = false;                 // Eval: the best value of the early-stopping metric so far
-    bool final = false;                    // the run's last evaluation
-    std::string message;                   // Log and Checkpoint: what happened
-};
-
-// Called on the training thread; keep it short (queue to a GUI, print to a terminal).
-using TrainCallback = std::function<void(const TrainEvent &)>;
 
 struct TrainResult {
     std::string runDir;

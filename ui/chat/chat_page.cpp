@@ -2,6 +2,7 @@
 
 #include "chat_pane.h"
 #include "chat_transcript.h"
+#include "run_directory.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -512,29 +513,19 @@ void ChatPage::refreshRuns()
     m_runs.clear();
     if (m_runsDir.isEmpty())
         return pushEntries();
-    QStringList runDirs;
-    if (QDir(m_runsDir).exists(QStringLiteral("checkpoints")))
-        runDirs << m_runsDir; // the folder is one run
-    for (const QFileInfo &entry : QDir(m_runsDir).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Time))
-        if (QDir(entry.absoluteFilePath()).exists(QStringLiteral("checkpoints")))
-            runDirs << entry.absoluteFilePath();
-    for (const QString &run : runDirs) {
-        QStringList checkpoints;
-        for (const QFileInfo &c : QDir(run + "/checkpoints").entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
-            if (c.suffix() != QLatin1String("tmp") && QFile::exists(c.absoluteFilePath() + "/trainer_state.json"))
-                checkpoints << c.absoluteFilePath();
-        if (checkpoints.isEmpty())
+    for (const std::string &run : tb::RunDirectory::findRuns(m_runsDir.toStdString())) {
+        const auto checkpoints = tb::RunDirectory(run).checkpoints();
+        if (checkpoints.empty())
             continue;
-        const QString name = QFileInfo(run).fileName();
-        m_runs.push_back({ChatModelEntry::Run, tr("Run %1 (best, else last checkpoint)").arg(name), run, nullptr});
+        const QString path = QString::fromStdString(run);
+        const QString name = QFileInfo(path).fileName();
+        m_runs.push_back({ChatModelEntry::Run, tr("Run %1 (best, else last checkpoint)").arg(name), path, nullptr});
         // Newest first: the one most likely wanted is at the top.
-        std::sort(checkpoints.begin(), checkpoints.end(), [](const QString &a, const QString &b) {
-            const auto step = [](const QString &p) { return QFileInfo(p).fileName().section('-', -1).toLongLong(); };
-            return step(a) > step(b);
-        });
-        for (const QString &c : checkpoints)
+        for (auto it = checkpoints.rbegin(); it != checkpoints.rend(); ++it) {
+            const QString c = QString::fromStdString(it->path);
             m_runs.push_back({ChatModelEntry::Checkpoint, QStringLiteral("    %1 / %2").arg(name, QFileInfo(c).fileName()),
                               c, nullptr});
+        }
     }
     pushEntries();
 }

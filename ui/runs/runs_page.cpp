@@ -3,6 +3,8 @@
 #include "metric_plot.h"
 #include "run_status.h"
 #include "runs_worker.h"
+#include "error.h"
+#include "run_directory.h"
 
 #include <QComboBox>
 #include <QDesktopServices>
@@ -11,8 +13,6 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -22,14 +22,28 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <optional>
+
 namespace {
 
-QJsonObject readJson(const QString &path)
+// When the run started: its config is written once, at the start.
+QString startedText(const tb::RunDirectory &run)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return QJsonDocument::fromJson(f.readAll()).object();
+    return QFileInfo(QString::fromStdString(run.configPath())).lastModified().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+}
+
+// A step's own values by their metrics.jsonl key; nothing for an evaluation metric.
+std::optional<double> metricOfStep(const tb::TrainEvent &e, const std::string &key)
+{
+    if (key == "loss")
+        return e.loss;
+    if (key == "tokens_per_s")
+        return e.tokensPerSecond;
+    if (key == "lr")
+        return e.learningRate;
+    if (key == "grad_norm")
+        return e.gradNorm;
+    return std::nullopt;
 }
 
 enum Column { Name, Status, Steps, Final, Best, Started, Columns };
@@ -159,40 +173,45 @@ void RunsPage::setRoot(const QString &folder)
 void RunsPage::refresh()
 {
     m_table->setRowCount(0);
-    QDir root(m_root->text());
-    const auto entries = root.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Time);
-    for (const QFileInfo &entry : entries) {
-        const QString dir = entry.absoluteFilePath();
-        if (!QFile::exists(dir + "/config.json"))
-            continue;
-        const QJsonObject summary = readJson(dir + "/run.json");
+    const QString root = m_root->text();
+    for (const std::string &path : tb::RunDirectory::findRuns(root.toStdString())) {
+        const tb::RunDirectory run(path);
+        const QString dir = QString::fromStdString(path);
+        std::optional<tb::RunSummary> summary;
+        QString damaged;
+        try {
+            summary = run.readSummary();
+        } catch (const tb::Error &e) {
+            damaged = QString::fromStdString(e.what());
+        }
         const int row = m_table->rowCount();
         m_table->insertRow(row);
-        auto *name = new QTableWidgetItem(entry.fileName());
+        auto *name = new QTableWidgetItem(QFileInfo(dir).fileName());
         name->setData(Qt::UserRole, dir);
         m_table->setItem(row, Name, name);
         // No run.json: still training, or interrupted before its end (resume it).
-        m_table->setItem(row, Status, new QTableWidgetItem(summary.isEmpty() ? tr("running or interrupted")
-                                                                              : runStatusText(summary.value("status").toString())));
-        m_table->setItem(row, Steps, new QTableWidgetItem(summary.isEmpty() ? QString()
-                                                              : QStringLiteral("%1 / %2")
-                                                                    .arg(summary.value("steps").toInteger())
-                                                                    .arg(summary.value("total_steps").toInteger())));
+        auto *status = new QTableWidgetItem(!damaged.isEmpty() ? tr("damaged summary")
+                                                : !summary ? tr("running or interrupted")
+                                                           : runStatusText(QString::fromStdString(summary->status)));
+        status->setToolTip(damaged);
+        m_table->setItem(row, Status, status);
+        if (!summary) {
+            m_table->setItem(row, Started, new QTableWidgetItem(startedText(run)));
+            continue;
+        }
+        m_table->setItem(row, Steps, new QTableWidgetItem(QStringLiteral("%1 / %2").arg(summary->steps).arg(summary->totalSteps)));
         QStringList finals;
-        const QJsonObject metrics = summary.value("final_metrics").toObject();
-        for (const QString &key : {QStringLiteral("val_loss"), QStringLiteral("macro_f1"), QStringLiteral("accuracy"),
-                                   QStringLiteral("check_pass_rate")})
-            if (metrics.contains(key))
-                finals << QStringLiteral("%1 %2").arg(key).arg(metrics.value(key).toDouble(), 0, 'g', 4);
+        for (const char *key : {"val_loss", "macro_f1", "accuracy", "check_pass_rate"})
+            if (const auto it = summary->finalMetrics.find(key); it != summary->finalMetrics.end())
+                finals << QStringLiteral("%1 %2").arg(QString::fromLatin1(key)).arg(it->second, 0, 'g', 4);
         m_table->setItem(row, Final, new QTableWidgetItem(finals.join(QStringLiteral(", "))));
-        m_table->setItem(row, Best, new QTableWidgetItem(summary.contains("best_step")
+        m_table->setItem(row, Best, new QTableWidgetItem(summary->hasBest
                                                              ? tr("%1 %2 at step %3")
-                                                                   .arg(summary.value("early_stopping_metric").toString())
-                                                                   .arg(summary.value("best_value").toDouble(), 0, 'g', 4)
-                                                                   .arg(summary.value("best_step").toInteger())
+                                                                   .arg(QString::fromStdString(summary->earlyStoppingMetric))
+                                                                   .arg(summary->bestValue, 0, 'g', 4)
+                                                                   .arg(summary->bestStep)
                                                              : QString()));
-        m_table->setItem(row, Started,
-                         new QTableWidgetItem(QFileInfo(dir + "/config.json").lastModified().toString("yyyy-MM-dd HH:mm")));
+        m_table->setItem(row, Started, new QTableWidgetItem(startedText(run)));
     }
     m_status->setText(tr("%n run(s)", nullptr, m_table->rowCount()));
     // The curves of the first run show at once, so the chart is never an empty frame.
@@ -239,13 +258,14 @@ void RunsPage::drawCurves()
     for (int row : selectedRows()) {
         const int series = m_plot->addSeries(m_table->item(row, Name)->text(), colors[index++ % colors.size()],
                                              metric != QLatin1String("loss") && metric != QLatin1String("tokens_per_s"));
-        QFile f(runDir(row) + "/metrics.jsonl");
-        if (!f.open(QIODevice::ReadOnly))
-            continue;
-        while (!f.atEnd()) {
-            const QJsonObject o = QJsonDocument::fromJson(f.readLine()).object();
-            if (o.contains(metric) && !o.value("final").toBool())
-                m_plot->addPoint(series, o.value("step").toDouble(), o.value(metric).toDouble());
+        const std::string key = metric.toStdString();
+        for (const tb::TrainEvent &e : tb::RunDirectory(runDir(row).toStdString()).readMetrics()) {
+            if (e.final)
+                continue;
+            if (e.kind == tb::TrainEvent::Kind::Step && metricOfStep(e, key))
+                m_plot->addPoint(series, double(e.step), *metricOfStep(e, key));
+            else if (const auto it = e.metrics.find(key); it != e.metrics.end())
+                m_plot->addPoint(series, double(e.step), it->second);
         }
     }
 }

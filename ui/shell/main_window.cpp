@@ -12,14 +12,14 @@
 #include "model_worker.h"
 #include "train_page.h"
 #include "thread_guard.h"
+#include "error.h"
+#include "run_directory.h"
 
 #include <QCheckBox>
 #include <QCloseEvent>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QSettings>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -78,16 +78,19 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     });
     // A finished intent classifier is ready on the Classify page without another step.
     connect(m_train, &TrainPage::runFinished, this, [this](const QString &status, const QString &runDir) {
-        QFile summary(QDir(runDir).filePath(QStringLiteral("run.json")));
-        if (status == QLatin1String("failed") || !summary.open(QIODevice::ReadOnly))
+        if (status == QLatin1String("failed"))
             return;
-        const QJsonObject metrics =
-            QJsonDocument::fromJson(summary.readAll()).object().value(QStringLiteral("final_metrics")).toObject();
-        if (metrics.contains(QStringLiteral("macro_f1"))) {
-            m_classify->loadClassifier(runDir);
-            statusBar()->showMessage(tr("The classifier is ready on the Classify page (macro-F1 %1).")
-                                         .arg(metrics.value(QStringLiteral("macro_f1")).toDouble(), 0, 'f', 3));
+        std::optional<tb::RunSummary> summary;
+        try {
+            summary = tb::RunDirectory(runDir.toStdString()).readSummary();
+        } catch (const tb::Error &) {
+            return; // the Runs page shows the damaged summary
         }
+        if (!summary || !summary->finalMetrics.count("macro_f1"))
+            return;
+        m_classify->loadClassifier(runDir);
+        statusBar()->showMessage(tr("The classifier is ready on the Classify page (macro-F1 %1).")
+                                     .arg(summary->finalMetrics.at("macro_f1"), 0, 'f', 3));
     });
     m_tabs->addTab(new SettingsPage, tr("Settings"));
     m_tabs->setCurrentWidget(m_projectPage);

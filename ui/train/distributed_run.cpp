@@ -1,10 +1,11 @@
 #include "distributed_run.h"
 
+#include "error.h"
+#include "run_directory.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
 
 #ifdef Q_OS_UNIX
 #include <csignal>
@@ -58,9 +59,15 @@ bool DistributedRun::start(const QString &configJson, int processes, QString *er
         *error = tr("A run is already in progress.");
         return false;
     }
-    const QJsonObject config = QJsonDocument::fromJson(configJson.toUtf8()).object();
-    m_runDir = config.value(QStringLiteral("run_dir")).toString();
-    m_totalSteps = qint64(config.value(QStringLiteral("max_steps")).toDouble());
+    tb::TrainConfig config;
+    try {
+        config = tb::trainConfigFromJson(configJson.toStdString(), "the run's config");
+    } catch (const tb::Error &e) {
+        *error = QString::fromStdString(e.what());
+        return false;
+    }
+    m_runDir = QString::fromStdString(config.runDir);
+    m_totalSteps = config.maxSteps;
     if (m_runDir.isEmpty()) {
         *error = tr("A run with several processes needs its run folder (run_dir).");
         return false;
@@ -80,7 +87,7 @@ bool DistributedRun::start(const QString &configJson, int processes, QString *er
         return false;
     }
     m_metrics.close();
-    m_metrics.setFileName(QDir(m_runDir).filePath(QStringLiteral("metrics.jsonl")));
+    m_metrics.setFileName(QString::fromStdString(tb::RunDirectory(m_runDir.toStdString()).metricsPath()));
     m_pending.clear();
     m_output.clear();
     m_lastLines.clear();
@@ -109,26 +116,21 @@ void DistributedRun::poll()
         return; // rank 0 has not created it yet
     m_pending += m_metrics.readAll();
     for (qsizetype end; (end = m_pending.indexOf('\n')) >= 0;) {
-        const QJsonObject o = QJsonDocument::fromJson(m_pending.left(end)).object();
+        const auto e = tb::parseMetricsLine(m_pending.left(end).toStdString());
         m_pending.remove(0, end + 1);
-        const qint64 step = qint64(o.value(QStringLiteral("step")).toDouble());
-        if (o.contains(QStringLiteral("loss"))) {
-            const double elapsed = o.value(QStringLiteral("elapsed_s")).toDouble();
-            const double eta = step > 0 ? elapsed / double(step) * double(m_totalSteps - step) : 0.0;
-            Q_EMIT stepReported({step, m_totalSteps, o.value(QStringLiteral("loss")).toDouble(),
-                                 o.value(QStringLiteral("lr")).toDouble(), o.value(QStringLiteral("grad_norm")).toDouble(),
-                                 o.value(QStringLiteral("tokens_per_s")).toDouble(), eta,
-                                 o.value(QStringLiteral("rss_mb")).toDouble()});
+        if (!e)
+            continue;
+        if (e->kind == tb::TrainEvent::Kind::Step) {
+            const double eta = e->step > 0 ? e->elapsedSeconds / double(e->step) * double(m_totalSteps - e->step) : 0.0;
+            Q_EMIT stepReported({e->step, m_totalSteps, e->loss, e->learningRate, e->gradNorm, e->tokensPerSecond, eta,
+                                 double(e->rssBytes) / (1024.0 * 1024.0)});
             continue;
         }
         QVariantMap metrics;
-        for (auto it = o.begin(); it != o.end(); ++it)
-            if (it.value().isDouble() && it.key() != QLatin1String("step") && it.key() != QLatin1String("epoch")
-                && it.key() != QLatin1String("elapsed_s"))
-                metrics.insert(it.key(), it.value().toDouble());
+        for (const auto &[key, value] : e->metrics)
+            metrics.insert(QString::fromStdString(key), value);
         if (!metrics.isEmpty())
-            Q_EMIT evalReported({step, metrics, o.value(QStringLiteral("final")).toBool(),
-                                 o.value(QStringLiteral("best")).toBool()});
+            Q_EMIT evalReported({e->step, metrics, e->final, e->best});
     }
 }
 
@@ -137,18 +139,22 @@ void DistributedRun::onExited(int exitCode, QProcess::ExitStatus status)
     poll(); // the last lines rank 0 wrote
     m_timer.stop();
     m_metrics.close();
-    QFile summaryFile(QDir(m_runDir).filePath(QStringLiteral("run.json")));
-    const QJsonObject summary = summaryFile.open(QIODevice::ReadOnly)
-        ? QJsonDocument::fromJson(summaryFile.readAll()).object()
-        : QJsonObject();
-    if (status != QProcess::NormalExit || exitCode != 0 || summary.isEmpty()) {
+    std::optional<tb::RunSummary> summary;
+    QString damaged;
+    try {
+        summary = tb::RunDirectory(m_runDir.toStdString()).readSummary();
+    } catch (const tb::Error &e) {
+        damaged = QString::fromStdString(e.what());
+    }
+    if (status != QProcess::NormalExit || exitCode != 0 || !summary) {
+        QStringList lines = m_lastLines;
+        if (!damaged.isEmpty())
+            lines << damaged;
         Q_EMIT failed(tr("the %1 processes ended with an error (exit code %2): %3")
                           .arg(m_processes)
                           .arg(exitCode)
-                          .arg(m_lastLines.isEmpty() ? tr("no output") : m_lastLines.join(QLatin1Char('\n'))));
+                          .arg(lines.isEmpty() ? tr("no output") : lines.join(QLatin1Char('\n'))));
         return;
     }
-    Q_EMIT finished({summary.value(QStringLiteral("status")).toString(), m_runDir,
-                     summary.value(QStringLiteral("peak_rss_mb")).toDouble(),
-                     summary.value(QStringLiteral("estimated_mb")).toDouble()});
+    Q_EMIT finished({QString::fromStdString(summary->status), m_runDir, summary->peakRssMb, summary->estimatedMb});
 }
