@@ -243,6 +243,7 @@ ZH = {
     'Runs in': '训练记录位置',
     'Curve': '曲线',
     'running or interrupted': '进行中或已中断',
+    'damaged summary': '摘要文件已损坏',
     '%1 %2 at step %3': '%1 %2（第 %3 步）',
     '%n run(s)': '%n 次训练',
     'Delete run': '删除训练',

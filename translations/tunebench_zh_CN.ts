@@ -4,7 +4,7 @@
   <context>
     <name>AboutDialog</name>
     <message>
-      <location filename="../ui/about_dialog.cpp" line="+33" />
+      <location filename="../ui/shell/about_dialog.cpp" line="+33" />
       <source>About Tunebench</source>
       <translation>关于 Tunebench</translation>
     </message>
@@ -42,7 +42,7 @@
   <context>
     <name>ChatPage</name>
     <message>
-      <location filename="../ui/chat_page.cpp" line="+61" />
+      <location filename="../ui/chat/chat_page.cpp" line="+62" />
       <location line="+1" />
       <source>Side by side</source>
       <translation>并排对比</translation>
@@ -70,12 +70,12 @@
     </message>
     <message>
       <location line="+1" />
-      <location line="+579" />
+      <location line="+569" />
       <source>Save the conversation</source>
       <translation>保存对话</translation>
     </message>
     <message>
-      <location line="-578" />
+      <location line="-568" />
       <source>Save as JSON (everything, loads back) or Markdown (to read and share)</source>
       <translation>保存为 JSON（完整内容，可重新载入）或 Markdown（便于阅读和分享）</translation>
     </message>
@@ -86,12 +86,12 @@
     </message>
     <message>
       <location line="+1" />
-      <location line="+592" />
+      <location line="+582" />
       <source>Load a conversation</source>
       <translation>载入对话</translation>
     </message>
     <message>
-      <location line="-591" />
+      <location line="-581" />
       <source>Open a conversation saved as JSON and continue it</source>
       <translation>打开以 JSON 保存的对话并继续</translation>
     </message>
@@ -313,12 +313,12 @@
       <translation>进行中的训练</translation>
     </message>
     <message>
-      <location line="+33" />
+      <location line="+25" />
       <source>Run %1 (best, else last checkpoint)</source>
       <translation>训练 %1（最佳检查点，否则为最后一个）</translation>
     </message>
     <message>
-      <location line="+20" />
+      <location line="+18" />
       <source>Run in progress (live weights, step %1)</source>
       <translation>进行中的训练（实时权重，第 %1 步）</translation>
     </message>
@@ -376,7 +376,7 @@
   <context>
     <name>ChatPane</name>
     <message>
-      <location filename="../ui/chat_pane.cpp" line="+53" />
+      <location filename="../ui/chat/chat_pane.cpp" line="+53" />
       <source>Model for %1</source>
       <translation>%1的模型</translation>
     </message>
@@ -519,7 +519,7 @@
   <context>
     <name>ChatTranscript</name>
     <message>
-      <location filename="../ui/chat_transcript.cpp" line="+31" />
+      <location filename="../ui/chat/chat_transcript.cpp" line="+31" />
       <source>end of text</source>
       <translation>结束符</translation>
     </message>
@@ -642,7 +642,7 @@
   <context>
     <name>ChatWorker</name>
     <message>
-      <location filename="../ui/chat_worker.cpp" line="+50" />
+      <location filename="../ui/chat/chat_worker.cpp" line="+50" />
       <source>This model has no tokenizer, so it cannot chat.</source>
       <translation>此模型没有分词器，无法对话。</translation>
     </message>
@@ -665,7 +665,7 @@
   <context>
     <name>ClassifyPage</name>
     <message numerus="yes">
-      <location filename="../ui/classify_page.cpp" line="+28" />
+      <location filename="../ui/classify/classify_page.cpp" line="+28" />
       <source>%1: %n intent(s): %2</source>
       <translation>
         <numerusform>%1：%n 个意图：%2</numerusform>
@@ -791,7 +791,7 @@
   <context>
     <name>ClassifyWorker</name>
     <message>
-      <location filename="../ui/classify_worker.cpp" line="+50" />
+      <location filename="../ui/classify/classify_worker.cpp" line="+53" />
       <location line="+23" />
       <source>Load a classifier first.</source>
       <translation>请先加载分类器。</translation>
@@ -800,7 +800,7 @@
   <context>
     <name>DataPage</name>
     <message>
-      <location filename="../ui/data_page.cpp" line="+58" />
+      <location filename="../ui/data/data_page.cpp" line="+58" />
       <source>Row</source>
       <translation>行</translation>
     </message>
@@ -1001,7 +1001,7 @@
   <context>
     <name>DistributedRun</name>
     <message>
-      <location filename="../ui/distributed_run.cpp" line="+34" />
+      <location filename="../ui/train/distributed_run.cpp" line="+35" />
       <source>%1 could not be started: %2</source>
       <translation>无法启动 %1：%2</translation>
     </message>
@@ -1011,7 +1011,7 @@
       <translation>已有一个训练正在进行。</translation>
     </message>
     <message>
-      <location line="+7" />
+      <location line="+13" />
       <source>A run with several processes needs its run folder (run_dir).</source>
       <translation>多进程训练需要指定运行文件夹（run_dir）。</translation>
     </message>
@@ -1031,7 +1031,7 @@
       <translation>已启动 %1 个进程：%2 train %3 --nproc %1</translation>
     </message>
     <message>
-      <location line="+55" />
+      <location line="+56" />
       <source>the %1 processes ended with an error (exit code %2): %3</source>
       <translation>%1 个进程出错退出（退出码 %2）：%3</translation>
     </message>
@@ -1044,7 +1044,7 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../ui/main_window.cpp" line="+45" />
+      <location filename="../ui/shell/main_window.cpp" line="+46" />
       <source>Tunebench</source>
       <translation>Tunebench</translation>
     </message>
@@ -1084,12 +1084,12 @@
       <translation>训练记录</translation>
     </message>
     <message>
-      <location line="+21" />
+      <location line="+25" />
       <source>The classifier is ready on the Classify page (macro-F1 %1).</source>
       <translation>分类器已就绪，可在“分类”页使用（宏平均 F1 %1）。</translation>
     </message>
     <message>
-      <location line="+4" />
+      <location line="+3" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
@@ -1144,7 +1144,7 @@
       <translation>%1 — Tunebench</translation>
     </message>
     <message>
-      <location line="+14" />
+      <location line="+15" />
       <source>Opened the project %1.</source>
       <translation>已打开项目 %1。</translation>
     </message>
@@ -1159,7 +1159,7 @@
       <translation>已有训练正在进行；请先停止它再开始新的训练。</translation>
     </message>
     <message>
-      <location line="-179" />
+      <location line="-180" />
       <source>Chatting with the run in progress, as it was at step %1.</source>
       <translation>正在与进行中的训练对话（第 %1 步时的权重）。</translation>
     </message>
@@ -1207,7 +1207,7 @@
   <context>
     <name>MetricPlot</name>
     <message>
-      <location filename="../ui/metric_plot.cpp" line="+25" />
+      <location filename="../ui/widgets/metric_plot.cpp" line="+25" />
       <source>step</source>
       <translation>步数</translation>
     </message>
@@ -1250,7 +1250,7 @@
   <context>
     <name>ModelCard</name>
     <message>
-      <location filename="../ui/model_card.cpp" line="+30" />
+      <location filename="../ui/widgets/model_card.cpp" line="+30" />
       <source>Hello! Who are you?</source>
       <translation>你好！你是谁？</translation>
     </message>
@@ -1407,7 +1407,7 @@
   <context>
     <name>ModelPage</name>
     <message>
-      <location filename="../ui/model_page.cpp" line="+54" />
+      <location filename="../ui/model/model_page.cpp" line="+54" />
       <source>%1 MiB</source>
       <translation>%1 MiB</translation>
     </message>
@@ -1941,7 +1941,7 @@
   <context>
     <name>Project</name>
     <message>
-      <location filename="../ui/project.cpp" line="+48" />
+      <location filename="../ui/shell/project.cpp" line="+48" />
       <source>%1: cannot open the project file (%2)</source>
       <translation>%1：无法打开项目文件（%2）</translation>
     </message>
@@ -1995,7 +1995,7 @@
   <context>
     <name>ProjectPage</name>
     <message>
-      <location filename="../ui/project_page.cpp" line="+19" />
+      <location filename="../ui/shell/project_page.cpp" line="+19" />
       <source>Chat model from scratch</source>
       <translation>从零训练对话模型</translation>
     </message>
@@ -2091,7 +2091,7 @@
   <context>
     <name>RunsPage</name>
     <message>
-      <location filename="../ui/runs_page.cpp" line="+47" />
+      <location filename="../ui/runs/runs_page.cpp" line="+61" />
       <source>Exported to %1</source>
       <translation>已导出到 %1</translation>
     </message>
@@ -2231,24 +2231,29 @@
       <translation>曲线</translation>
     </message>
     <message>
-      <location line="+40" />
+      <location line="+44" />
+      <source>damaged summary</source>
+      <translation>摘要文件已损坏</translation>
+    </message>
+    <message>
+      <location line="+1" />
       <source>running or interrupted</source>
       <translation>进行中或已中断</translation>
     </message>
     <message>
-      <location line="+14" />
+      <location line="+15" />
       <source>%1 %2 at step %3</source>
       <translation>%1 %2（第 %3 步）</translation>
     </message>
     <message numerus="yes">
-      <location line="+8" />
+      <location line="+7" />
       <source>%n run(s)</source>
       <translation>
         <numerusform>%n 次训练</numerusform>
       </translation>
     </message>
     <message>
-      <location line="+57" />
+      <location line="+61" />
       <source>Delete run</source>
       <translation>删除训练</translation>
     </message>
@@ -2266,7 +2271,7 @@
   <context>
     <name>ScratchWorker</name>
     <message>
-      <location filename="../ui/scratch_worker.cpp" line="+58" />
+      <location filename="../ui/model/scratch_worker.cpp" line="+58" />
       <source>No dataset: open one on the Data page first.</source>
       <translation>没有数据集：请先在数据页打开一个。</translation>
     </message>
@@ -2279,7 +2284,7 @@
   <context>
     <name>SettingsPage</name>
     <message>
-      <location filename="../ui/settings_page.cpp" line="+19" />
+      <location filename="../ui/shell/settings_page.cpp" line="+19" />
       <source>Computation</source>
       <translation>计算</translation>
     </message>
@@ -2347,7 +2352,7 @@
   <context>
     <name>TrainPage</name>
     <message>
-      <location filename="../ui/train_page.cpp" line="+44" />
+      <location filename="../ui/train/train_page.cpp" line="+44" />
       <source>Data</source>
       <translation>数据</translation>
     </message>
@@ -2368,12 +2373,12 @@
     </message>
     <message>
       <location line="+1" />
-      <location line="+246" />
+      <location line="+249" />
       <source>Evaluation</source>
       <translation>评估</translation>
     </message>
     <message>
-      <location line="-239" />
+      <location line="-242" />
       <source>Training file: chat JSONL, ShareGPT, Alpaca, .txt, or CSV/TSV/JSONL with text and label columns</source>
       <translation>训练文件：对话 JSONL、ShareGPT、Alpaca、.txt，或带文本列和标签列的 CSV/TSV/JSONL</translation>
     </message>
@@ -2633,7 +2638,7 @@
       <translation>配置、日志、指标和检查点的保存位置；留空则为 runs/&lt;日期-时间&gt;</translation>
     </message>
     <message>
-      <location line="+60" />
+      <location line="+63" />
       <source>Quick LoRA</source>
       <translation>快速 LoRA</translation>
     </message>
@@ -2816,7 +2821,7 @@
       <translation>将在下一步结束时停止…</translation>
     </message>
     <message>
-      <location line="+50" />
+      <location line="+49" />
       <source>ETA %1:%2</source>
       <translation>预计剩余 %1:%2</translation>
     </message>
@@ -2826,7 +2831,7 @@
       <translation>内存 %1 MB</translation>
     </message>
     <message>
-      <location line="+29" />
+      <location line="+32" />
       <source>evaluation at step %1: %2</source>
       <translation>第 %1 步评估：%2</translation>
     </message>
@@ -2841,7 +2846,7 @@
       <translation>（最终）</translation>
     </message>
     <message>
-      <location filename="../ui/run_status.h" line="+10" />
+      <location filename="../ui/common/run_status.h" line="+10" />
       <source>finished</source>
       <translation>已完成</translation>
     </message>
@@ -2856,7 +2861,7 @@
       <translation>已提前停止</translation>
     </message>
     <message>
-      <location filename="../ui/train_page.cpp" line="+8" />
+      <location filename="../ui/train/train_page.cpp" line="+8" />
       <source>run %1: %2; peak memory %3 MB (estimate %4 MB)</source>
       <translation>训练%1：%2；内存峰值 %3 MB（估算 %4 MB）</translation>
     </message>
@@ -2869,7 +2874,7 @@
   <context>
     <name>TrainWorker</name>
     <message>
-      <location filename="../ui/train_worker.cpp" line="+59" />
+      <location filename="../ui/train/train_worker.cpp" line="+59" />
       <source>checkpoint %1</source>
       <translation>检查点 %1</translation>
     </message>

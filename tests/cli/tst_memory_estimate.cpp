@@ -39,22 +39,50 @@ private Q_SLOTS:
             "num_layers": 4, "num_heads": 4, "intermediate_size": 688, "context_length": 256,
             "batch_size": 16, "max_steps": 2, "eval_every": 0, "threads": 2})");
         config.close();
-        const QString runDir = dir + "/run-" + QString::number(QTest::currentDataTag()[0]);
+        // Two runs of the same config. The first as users run it: its peak RSS includes what
+        // glibc keeps of freed memory, which varies with the order of earlier allocations (the
+        // plain row measured 843 to 1,036 MiB on one machine, run after run). The second with a
+        // fixed mmap threshold, so every large tensor is returned to the system when freed and
+        // the peak is the live memory alone (695 MiB, the same every time).
+        double estimate = 0.0;
+        const double peak = measuredPeak(dir, option, "rss", &estimate);
+        qputenv("MALLOC_MMAP_THRESHOLD_", "65536");
+        const double live = measuredPeak(dir, option, "live", nullptr);
+        qunsetenv("MALLOC_MMAP_THRESHOLD_");
+        QVERIFY(peak > 0 && live > 0);
+        qInfo("%s: estimate %.0f MiB, peak RSS %.0f MiB (ratio %.2f), live peak %.0f MiB (ratio %.2f)", qPrintable(option),
+              estimate, peak, estimate / peak, live, estimate / live);
+        // The estimate covers what the process takes (it may fall short of the peak RSS by at most
+        // a fifth) and exceeds the live memory by no more than the allocator's slack.
+        QVERIFY2(estimate / peak > 0.8, qPrintable(QStringLiteral("estimate %1 MiB vs peak RSS %2 MiB").arg(estimate).arg(peak)));
+        QVERIFY2(estimate >= live && estimate / live < 1.8,
+                 qPrintable(QStringLiteral("estimate %1 MiB vs live peak %2 MiB").arg(estimate).arg(live)));
+    }
+
+private:
+    // Trains the row's config in its own process; its peak RSS in MiB, and the estimate it logged.
+    double measuredPeak(const QString &dir, const QString &option, const QString &name, double *estimate)
+    {
+        const QString runDir = dir + "/run-" + QString::number(QTest::currentDataTag()[0]) + "-" + name;
         const tbtest::CliRun run = tbtest::runCli({"train", dir + "/memory.json", "--set", "run_dir=" + runDir,
                                                    "--set", option});
-        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        if (run.exitCode != 0) {
+            qWarning("%s", qPrintable(run.err));
+            return 0.0;
+        }
         // The run log shows the estimate before the run and the peak next to it after.
         QFile log(runDir + "/train.log");
-        QVERIFY(log.open(QIODevice::ReadOnly));
+        if (!log.open(QIODevice::ReadOnly))
+            return 0.0;
         const QString text = log.readAll();
-        QVERIFY(text.contains("memory estimate"));
         const auto match = QRegularExpression("peak RSS (\\d+) MiB \\(estimate (\\d+) MiB\\)").match(text);
-        QVERIFY2(match.hasMatch(), qPrintable(text));
-        const double peak = match.captured(1).toDouble(), estimate = match.captured(2).toDouble();
-        qInfo("%s: estimate %.0f MiB, measured peak %.0f MiB (ratio %.2f)", qPrintable(option), estimate, peak,
-              estimate / peak);
-        QVERIFY2(estimate / peak > 0.8 && estimate / peak < 1.25,
-                 qPrintable(QStringLiteral("estimate %1 MiB vs peak %2 MiB").arg(estimate).arg(peak)));
+        if (!text.contains("memory estimate") || !match.hasMatch()) {
+            qWarning("%s", qPrintable(text));
+            return 0.0;
+        }
+        if (estimate)
+            *estimate = match.captured(2).toDouble();
+        return match.captured(1).toDouble();
     }
 };
 

@@ -1,5 +1,7 @@
 // The Runs page lists real runs with their status and metrics, overlays their curves,
 // resumes an interrupted one on the Train page, exports one to GGUF, and deletes one.
+#include "chat_page.h"
+#include "chat_pane.h"
 #include "main_window.h"
 #include "metric_plot.h"
 #include "run_status.h"
@@ -9,6 +11,8 @@
 #include "train_page.h"
 #include "trainer.h"
 
+#include <QComboBox>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QtTest/QtTest>
@@ -126,6 +130,40 @@ private Q_SLOTS:
         QVERIFY(page->deleteRun(finished.first(), false));
         QCOMPARE(page->runCount(), 2);
         QVERIFY(!QDir(gone).exists());
+    }
+
+    // A run folder written by the previous version (tests/data/runs/v1-chat) is listed with
+    // its status, final metric and best step, its curves draw, and the Chat page offers the run
+    // and both its checkpoints, newest first.
+    void previousVersionsRunOpens()
+    {
+        const QString root = tbtest::tempDir() + "/old-runs";
+        QDir().mkpath(root);
+        const QString golden = tbtest::sourceDir() + "/tests/data/runs/v1-chat/run";
+        QVERIFY(QProcess::execute("cp", {"-r", golden, root + "/v1"}) == 0);
+        MainWindow window;
+        RunsPage *page = window.runsPage();
+        page->setRoot(root);
+        QCOMPARE(page->runCount(), 1);
+        auto *table = page->findChild<QTableWidget *>();
+        QCOMPARE(table->item(0, 1)->text(), runStatusText("finished"));
+        QCOMPARE(table->item(0, 2)->text(), QStringLiteral("8 / 8"));
+        QVERIFY2(table->item(0, 3)->text().contains("val_loss 3.135"), qPrintable(table->item(0, 3)->text()));
+        QVERIFY2(table->item(0, 4)->text().contains("at step 4"), qPrintable(table->item(0, 4)->text()));
+        page->selectRuns({0});
+        auto *plot = page->findChild<MetricPlot *>();
+        QVERIFY(plot);
+        QCOMPARE(plot->pointCount(0), 2); // val_loss at steps 0 and 4; the final one is not a curve point
+
+        ChatPage chat;
+        chat.setRunsDirectory(root);
+        QStringList labels;
+        for (int i = 0; i < chat.pane(0)->picker()->count(); ++i)
+            labels << chat.pane(0)->picker()->itemText(i);
+        const int run = labels.indexOf(QRegularExpression(".*Run v1.*"));
+        QVERIFY2(run >= 0, qPrintable(labels.join(" | ")));
+        QVERIFY2(labels.value(run + 1).contains("v1 / step-00000008") && labels.value(run + 2).contains("v1 / step-00000004"),
+                 qPrintable(labels.join(" | ")));
     }
 };
 
