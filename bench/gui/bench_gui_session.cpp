@@ -10,6 +10,7 @@
 #include "main_window.h"
 #include "project.h"
 #include "project_page.h"
+#include "run_directory.h"
 #include "train_page.h"
 
 #include <QAbstractButton>
@@ -17,8 +18,6 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QProgressBar>
@@ -81,12 +80,10 @@ struct Clicks {
     }
 };
 
-QJsonObject finalMetrics(const QString &runDir)
+std::map<std::string, double> finalMetrics(const QString &runDir)
 {
-    QFile f(QDir(runDir).filePath(QStringLiteral("run.json")));
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("final_metrics")).toObject();
+    const auto summary = tb::RunDirectory(runDir.toStdString()).readSummary();
+    return summary ? summary->finalMetrics : std::map<std::string, double>();
 }
 
 bool waitFor(QSignalSpy &spy, int seconds)
@@ -142,11 +139,11 @@ int main(int argc, char **argv)
         return fail("the run did not finish within 10 minutes");
     const double trainedSeconds = double(clock.elapsed()) / 1000.0;
     const QString runDir = finished.first().at(1).toString();
-    const QJsonObject metrics = finalMetrics(runDir);
+    auto metrics = finalMetrics(runDir);
     QString quality;
     QString answer;
     if (scenario == QLatin1String("chat")) {
-        quality = QStringLiteral("dialogue checks passed: %1").arg(metrics.value(QStringLiteral("check_pass_rate")).toDouble(), 0, 'f', 3);
+        quality = QStringLiteral("dialogue checks passed: %1").arg(metrics["check_pass_rate"], 0, 'f', 3);
         // 2: "Chat with this run" opens the run's weights in the chat.
         clicks.on(window.trainPage()->findChild<QPushButton *>(QStringLiteral("chatWithRun")));
         auto *send = window.findChild<QPushButton *>(QStringLiteral("sendButton"));
@@ -167,7 +164,7 @@ int main(int argc, char **argv)
             return fail("no reply");
         answer = window.findChild<QTextBrowser *>(QStringLiteral("transcript"))->toPlainText().simplified();
     } else {
-        quality = QStringLiteral("held-out macro-F1: %1").arg(metrics.value(QStringLiteral("macro_f1")).toDouble(), 0, 'f', 3);
+        quality = QStringLiteral("held-out macro-F1: %1").arg(metrics["macro_f1"], 0, 'f', 3);
         ClassifyPage *classify = window.classifyPage();
         QSignalSpy loaded(classify, &ClassifyPage::classifierLoaded);
         if (!waitFor(loaded, 60))
