@@ -98,9 +98,7 @@ ChatPane::ChatPane(const QString &name, QWidget *parent) : QWidget(parent)
         if (request != m_request)
             return; // an answer to an earlier choice
         if (m_loading) {
-            m_loading = false;
-            m_progress->hide();
-            m_picker->setEnabled(true);
+            endLoading();
             Q_EMIT busyChanged();
         }
         setStatus(tr("Could not use %1: %2").arg(m_loadingLabel, message), true);
@@ -111,9 +109,7 @@ ChatPane::ChatPane(const QString &name, QWidget *parent) : QWidget(parent)
                     return; // an answer to an earlier choice
                 if (m_loading) {
                     // A model this pane loaded: now it is held here and offered to the page.
-                    m_loading = false;
-                    m_progress->hide();
-                    m_picker->setEnabled(true);
+                    endLoading();
                     m_model = model;
                     m_modelLabel = m_loadingLabel;
                     Q_EMIT modelLoaded(m_loadingLabel, m_loadingPath, model);
@@ -249,9 +245,7 @@ void ChatPane::useModel(const QString &label, const SnapshotPtr &model, bool liv
     if (m_loading) {
         // A model handed in while another loads wins; the load is cancelled and its answer ignored.
         m_worker->requestStop();
-        m_loading = false;
-        m_progress->hide();
-        m_picker->setEnabled(true);
+        endLoading();
     }
     m_model = model;
     m_modelLabel = label;
@@ -395,4 +389,12 @@ void ChatPane::setStatus(const QString &text, bool error)
 {
     m_status->setStyleSheet(error ? QStringLiteral("color:#b00020") : QString());
     m_status->setText(text);
+}
+
+// A load ended (it answered, failed or was overtaken): the picker is free again.
+void ChatPane::endLoading()
+{
+    m_loading = false;
+    m_progress->hide();
+    m_picker->setEnabled(true);
 }

@@ -92,6 +92,7 @@ private:
     void takePendingModel();
     void render();
     void setStatus(const QString &text, bool error = false);
+    void endLoading();
 
     QThread m_thread;
     ChatWorker *m_worker = nullptr; // lives on m_thread

@@ -65,6 +65,7 @@ private:
 DataPage::DataPage(QWidget *parent) : QWidget(parent)
 {
     qRegisterMetaType<DataRequest>();
+    qRegisterMetaType<DataReport>();
     m_worker = new DataWorker;
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
@@ -256,41 +257,43 @@ void DataPage::reload()
     Q_EMIT dataChosen(r.path, r.format, r.validationFile, r.validationRatio, r.seed);
 }
 
-void DataPage::onReport(const QVariantMap &report)
+void DataPage::onReport(const DataReport &report)
 {
-    m_detected = report.value("format").toString();
-    if (!report.value("tokenized").toBool()) {
+    m_detected = report.format;
+    if (!report.tokenized) {
         m_summary->setText(tr("Format: %1. Choose a tokenizer (or a model) to validate the rows, count tokens "
                               "and see which tokens are trained.")
                                .arg(m_detected));
         Q_EMIT reportShown();
         return;
     }
+    const tb::DatasetReport &r = report.rows;
     QString text = tr("Format: %1 (template %2). Rows read %3, used %4, truncated %5, skipped as too long %6, "
                       "invalid %7. %8 training and %9 validation examples.")
-                       .arg(m_detected, report.value("template").toString())
-                       .arg(report.value("rows_read").toLongLong())
-                       .arg(report.value("rows_used").toLongLong())
-                       .arg(report.value("truncated").toLongLong())
-                       .arg(report.value("skipped_overlong").toLongLong())
-                       .arg(report.value("skipped_invalid").toLongLong())
-                       .arg(report.value("train_examples").toLongLong())
-                       .arg(report.value("validation_examples").toLongLong());
-    const QStringList labels = report.value("labels").toStringList();
+                       .arg(m_detected, report.chatTemplate)
+                       .arg(r.rowsRead)
+                       .arg(r.rowsUsed)
+                       .arg(r.truncated)
+                       .arg(r.skippedOverlong)
+                       .arg(r.skippedInvalid)
+                       .arg(report.trainExamples)
+                       .arg(report.validationExamples);
+    QStringList labels;
+    for (const std::string &l : r.labels)
+        labels << QString::fromStdString(l);
     if (!labels.isEmpty())
         text += QLatin1Char(' ') + tr("Labels: %1.").arg(labels.join(QStringLiteral(", ")));
     m_summary->setText(text);
-    for (const QVariant &v : report.value("problems").toList()) {
-        const QVariantMap p = v.toMap();
-        auto *item = new QListWidgetItem(tr("line %1: %2").arg(p.value("line").toLongLong()).arg(p.value("message").toString()));
-        item->setData(Qt::UserRole, p.value("line"));
+    for (const tb::DatasetProblem &p : r.problems) {
+        auto *item = new QListWidgetItem(tr("line %1: %2").arg(p.line).arg(QString::fromStdString(p.message)));
+        item->setData(Qt::UserRole, qlonglong(p.line));
         item->setToolTip(item->text());
-        item->setData(Qt::UserRole + 1, p.value("file"));
-        if (!p.value("dropped").toBool())
+        item->setData(Qt::UserRole + 1, QString::fromStdString(p.file));
+        if (!p.dropped)
             item->setForeground(QColor(120, 100, 0)); // a note (truncated), not a dropped row
         m_problems->addItem(item);
     }
-    drawHistogram(report.value("train_lengths").toList(), report.value("validation_lengths").toList());
+    drawHistogram(r.trainLengths.lengths, r.validationLengths.lengths);
     Q_EMIT reportShown();
 }
 
@@ -300,21 +303,21 @@ void DataPage::onFailed(const QString &message)
     Q_EMIT reportShown();
 }
 
-void DataPage::drawHistogram(const QVariantList &train, const QVariantList &validation)
+void DataPage::drawHistogram(const std::vector<int64_t> &train, const std::vector<int64_t> &validation)
 {
     m_histogram->clearPlottables();
-    qlonglong longest = 1;
-    for (const QVariantList *list : {&train, &validation})
-        for (const QVariant &v : *list)
-            longest = std::max(longest, v.toLongLong());
-    const int bins = int(std::min<qlonglong>(40, longest));
+    int64_t longest = 1;
+    for (const auto *list : {&train, &validation})
+        for (int64_t v : *list)
+            longest = std::max(longest, v);
+    const int bins = int(std::min<int64_t>(40, longest));
     const double width = double(longest) / bins;
-    auto draw = [&](const QVariantList &lengths, const QString &name, const QColor &color, double shift) {
+    auto draw = [&](const std::vector<int64_t> &lengths, const QString &name, const QColor &color, double shift) {
         QVector<double> keys(bins), counts(bins, 0.0);
         for (int i = 0; i < bins; ++i)
             keys[i] = (i + 0.5) * width + shift;
-        for (const QVariant &v : lengths)
-            counts[std::min(bins - 1, int(double(v.toLongLong() - 1) / width))] += 1;
+        for (int64_t v : lengths)
+            counts[std::min(bins - 1, int(double(v - 1) / width))] += 1;
         auto *bars = new QCPBars(m_histogram->xAxis, m_histogram->yAxis);
         bars->setName(name);
         bars->setWidth(width * 0.45);

@@ -53,9 +53,9 @@ protected:
 
 private:
     void reload();
-    void onReport(const QVariantMap &report);
+    void onReport(const DataReport &report);
     void onFailed(const QString &message);
-    void drawHistogram(const QVariantList &train, const QVariantList &validation);
+    void drawHistogram(const std::vector<int64_t> &train, const std::vector<int64_t> &validation);
 
     QThread m_thread;
     DataWorker *m_worker = nullptr;

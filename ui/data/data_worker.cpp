@@ -21,19 +21,6 @@ DataWorker::DataWorker() : d(std::make_unique<tb::DataWorkerState>()) {}
 
 DataWorker::~DataWorker() = default;
 
-namespace {
-
-QVariantList toList(const std::vector<int64_t> &values)
-{
-    QVariantList out;
-    out.reserve(qsizetype(values.size()));
-    for (int64_t v : values)
-        out << qlonglong(v);
-    return out;
-}
-
-} // namespace
-
 void DataWorker::load(const DataRequest &request)
 {
     try {
@@ -45,14 +32,13 @@ void DataWorker::load(const DataRequest &request)
             lines.removeLast();
         Q_EMIT linesRead(lines);
 
-        QVariantMap report;
+        DataReport report;
         if (request.tokenizer.isEmpty()) {
             // Without a tokenizer only the format can be told.
             tb::DatasetOptions options;
             options.format = tb::datasetFormatFromName(request.format.toStdString());
-            report["format"] = QString::fromStdString(
+            report.format = QString::fromStdString(
                 tb::datasetFormatName(tb::detectDatasetFormat(request.path.toStdString(), options)));
-            report["tokenized"] = false;
             Q_EMIT reportReady(report);
             return;
         }
@@ -74,30 +60,12 @@ void DataWorker::load(const DataRequest &request)
         options.validationFile = request.validationFile.toStdString();
         options.seed = uint64_t(request.seed);
         d->data = tb::loadDataset(request.path.toStdString(), *d->tokenizer, options);
-        const tb::DatasetReport &r = d->data.report;
-        report["tokenized"] = true;
-        report["format"] = QString::fromStdString(tb::datasetFormatName(r.detected));
-        report["template"] = QString::fromStdString(tb::chatTemplateName(options.chatTemplate));
-        report["rows_read"] = qlonglong(r.rowsRead);
-        report["rows_used"] = qlonglong(r.rowsUsed);
-        report["truncated"] = qlonglong(r.truncated);
-        report["skipped_overlong"] = qlonglong(r.skippedOverlong);
-        report["skipped_invalid"] = qlonglong(r.skippedInvalid);
-        report["train_examples"] = qlonglong(d->data.train.size());
-        report["validation_examples"] = qlonglong(d->data.validation.size());
-        QVariantList problems;
-        for (const tb::DatasetProblem &p : r.problems)
-            problems << QVariantMap{{"file", QString::fromStdString(p.file)},
-                                    {"line", qlonglong(p.line)},
-                                    {"message", QString::fromStdString(p.message)},
-                                    {"dropped", p.dropped}};
-        report["problems"] = problems;
-        report["train_lengths"] = toList(r.trainLengths.lengths);
-        report["validation_lengths"] = toList(r.validationLengths.lengths);
-        QStringList labels;
-        for (const std::string &l : r.labels)
-            labels << QString::fromStdString(l);
-        report["labels"] = labels;
+        report.tokenized = true;
+        report.format = QString::fromStdString(tb::datasetFormatName(d->data.report.detected));
+        report.chatTemplate = QString::fromStdString(tb::chatTemplateName(options.chatTemplate));
+        report.rows = d->data.report;
+        report.trainExamples = qint64(d->data.train.size());
+        report.validationExamples = qint64(d->data.validation.size());
         Q_EMIT reportReady(report);
         renderExample(0);
     } catch (const std::exception &e) {

@@ -1,9 +1,10 @@
 #pragma once
 
+#include "dataset.h"
+
 #include <QByteArrayList>
 #include <QObject>
 #include <QString>
-#include <QVariantMap>
 
 #include <memory>
 
@@ -24,6 +25,17 @@ struct DataRequest {
 };
 Q_DECLARE_METATYPE(DataRequest)
 
+// What the Data page shows of a read dataset.
+struct DataReport {
+    QString format;       // as detected (or as asked)
+    bool tokenized = false; // false: no tokenizer was chosen; only the format is known
+    QString chatTemplate;
+    tb::DatasetReport rows; // counts, problems, lengths and labels (when tokenized)
+    qint64 trainExamples = 0;
+    qint64 validationExamples = 0;
+};
+Q_DECLARE_METATYPE(DataReport)
+
 // Reads, validates and tokenises a dataset on its own thread (datasets can be large), and
 // renders examples for the loss-mask view on request.
 class DataWorker : public QObject {
@@ -40,9 +52,7 @@ public Q_SLOTS:
 Q_SIGNALS:
     // The raw lines, for the preview table (line i is file line i + 1).
     void linesRead(const QByteArrayList &lines);
-    // format, template, rows_read, rows_used, truncated, skipped_overlong, skipped_invalid,
-    // problems [{file, line, message, dropped}], train_lengths, validation_lengths, labels.
-    void reportReady(const QVariantMap &report);
+    void reportReady(const DataReport &report);
     void exampleReady(int index, int count, const QString &html);
     void failed(const QString &message);
 

@@ -11,7 +11,7 @@
 #include <csignal>
 #endif
 
-DistributedRun::DistributedRun(QObject *parent) : QObject(parent)
+DistributedRun::DistributedRun(QObject *parent) : TrainReporter(parent)
 {
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     connect(&m_process, &QProcess::readyRead, this, [this] {

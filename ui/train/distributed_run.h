@@ -15,9 +15,9 @@
 // launcher (`tunebench-cli train CONFIG --nproc N`: c10d over Gloo on 127.0.0.1), so the
 // GUI trains exactly what the command line trains. Rank 0 alone writes metrics.jsonl, with
 // the losses and metrics already reduced over every rank; this object tails that file and
-// reports its lines with the same signals as TrainWorker. It lives on the GUI thread: the
+// reports its lines as a TrainReporter, as TrainWorker does. It lives on the GUI thread: the
 // process is asynchronous and each poll reads only the new lines.
-class DistributedRun : public QObject {
+class DistributedRun : public TrainReporter {
     Q_OBJECT
 
 public:
@@ -34,13 +34,6 @@ public:
 
     // tunebench-cli next to this program (installed or in the build tree).
     static QString cliPath();
-
-Q_SIGNALS:
-    void stepReported(const TrainStepReport &report);
-    void evalReported(const TrainEvalReport &report);
-    void logLine(const QString &line);
-    void finished(const TrainEndReport &report);
-    void failed(const QString &message);
 
 private:
     void poll();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QMetaType>
+#include <QObject>
 #include <QString>
 #include <QVariantMap>
 
@@ -39,3 +40,18 @@ struct TrainEndReport {
 Q_DECLARE_METATYPE(TrainStepReport)
 Q_DECLARE_METATYPE(TrainEvalReport)
 Q_DECLARE_METATYPE(TrainEndReport)
+
+// What reports a run: TrainWorker and DistributedRun. The signals are declared once, here.
+class TrainReporter : public QObject {
+    Q_OBJECT
+
+public:
+    using QObject::QObject;
+
+Q_SIGNALS:
+    void stepReported(const TrainStepReport &report);
+    void evalReported(const TrainEvalReport &report);
+    void logLine(const QString &line);
+    void finished(const TrainEndReport &report);
+    void failed(const QString &message);
+};

@@ -15,7 +15,7 @@ struct TrainControl;
 // Runs one training run (tb::runTraining / resumeTraining) on its own thread and reports
 // every event as a queued signal carrying plain values. Pause, resume and stop are atomic
 // flags the trainer reads at each step boundary, safe to set from the GUI thread.
-class TrainWorker : public QObject {
+class TrainWorker : public TrainReporter {
     Q_OBJECT
 
 public:
@@ -33,13 +33,6 @@ public Q_SLOTS:
     // configJson: every option, as tb::trainConfigFromJson reads it.
     void start(const QString &configJson);
     void resume(const QString &runDir);
-
-Q_SIGNALS:
-    void stepReported(const TrainStepReport &report);
-    void evalReported(const TrainEvalReport &report);
-    void logLine(const QString &line);
-    void finished(const TrainEndReport &report);
-    void failed(const QString &message);
 
 private:
     void run(bool resume, const QString &argument);
