@@ -19,7 +19,7 @@ tb::TrainConfig run(const QString &corpus, const QString &dir)
 {
     tb::TrainConfig c;
     c.data = corpus.toStdString();
-    c.preset = "nano";
+    c.preset = tb::ModelPreset::Nano;
     c.vocabSize = 400;
     c.contextLength = 32;
     c.batchSize = 4;

@@ -1,5 +1,6 @@
 #include "model_page.h"
 
+#include "engine_text.h"
 #include "model_worker.h"
 #include "scratch_worker.h"
 
@@ -36,17 +37,13 @@ enum Column { ColPreset, ColShape, ColHeads, ColContext, ColParameters, ColMemor
 
 const QString kCustom = QStringLiteral("custom");
 
-// The presets the Train page offers (the engine's option table), in its order.
+// The presets the Train page offers (the engine's ModelPreset list), smallest first.
 QStringList presetNames()
 {
-    for (const tb::TrainOptionInfo &info : tb::trainOptionInfo())
-        if (info.key == "preset") {
-            QStringList names;
-            for (const std::string &c : info.choices)
-                names << QString::fromStdString(c);
-            return names;
-        }
-    return {QStringLiteral("micro")};
+    QStringList names;
+    for (const auto &choice : tb::enumChoices(tb::ModelPreset{}))
+        names << QString::fromLatin1(choice.name);
+    return names;
 }
 
 QString mib(long long bytes)
@@ -373,9 +370,8 @@ QWidget *ModelPage::buildTokenizerTab()
                          "which size fits."));
     form->addRow(tr("Vocabulary size"), m_tokVocab);
     m_tokType = new QComboBox;
-    m_tokType->addItem(tr("BPE (subwords)"), QStringLiteral("bpe"));
-    m_tokType->addItem(tr("Unigram (subwords)"), QStringLiteral("unigram"));
-    m_tokType->addItem(tr("Characters"), QStringLiteral("char"));
+    for (const auto &choice : tb::enumChoices(tb::TokenizerType{})) // the tokenizer_type option's choices
+        m_tokType->addItem(engineText(choice.label), QString::fromLatin1(choice.name));
     m_tokType->setAccessibleName(tr("Tokenizer model type"));
     m_tokType->setToolTip(tr("bpe or unigram subwords, or char: one piece per character (the vocabulary size is "
                              "then an upper bound)"));
@@ -621,20 +617,21 @@ void ModelPage::useForTraining()
         return;
     const bool custom = row == names.size();
     const QString preset = custom ? QStringLiteral("micro") : names[row];
+    using C = tb::TrainConfig;
     QVariantMap options;
-    options.insert("model", QString()); // empty = from scratch
-    options.insert("preset", preset);
-    options.insert("vocab_size", QString::number(m_vocab->value()));
-    options.insert("context_length", QString::number(m_context->value()));
-    options.insert("batch_size", QString::number(m_batch->value()));
+    options.insert(trainKey(&C::model), QString()); // empty = from scratch
+    options.insert(trainKey(&C::preset), preset);
+    options.insert(trainKey(&C::vocabSize), QString::number(m_vocab->value()));
+    options.insert(trainKey(&C::contextLength), QString::number(m_context->value()));
+    options.insert(trainKey(&C::batchSize), QString::number(m_batch->value()));
     // 0 = the preset's value; the custom row names every dimension.
-    options.insert("num_layers", QString::number(custom ? c.numLayers : 0));
-    options.insert("hidden_size", QString::number(custom ? c.hiddenSize : 0));
-    options.insert("num_heads", QString::number(custom ? c.numHeads : 0));
-    options.insert("num_kv_heads", QString::number(custom ? c.numKvHeads : 0));
-    options.insert("intermediate_size", QString::number(custom ? c.intermediateSize : 0));
-    options.insert("tokenizer", m_chosenTokenizer);
-    options.insert("tokenizer_type", m_tokType->currentData().toString());
+    options.insert(trainKey(&C::numLayers), QString::number(custom ? c.numLayers : 0));
+    options.insert(trainKey(&C::hiddenSize), QString::number(custom ? c.hiddenSize : 0));
+    options.insert(trainKey(&C::numHeads), QString::number(custom ? c.numHeads : 0));
+    options.insert(trainKey(&C::numKvHeads), QString::number(custom ? c.numKvHeads : 0));
+    options.insert(trainKey(&C::intermediateSize), QString::number(custom ? c.intermediateSize : 0));
+    options.insert(trainKey(&C::tokenizer), m_chosenTokenizer);
+    options.insert(trainKey(&C::tokenizerType), m_tokType->currentData().toString());
     Q_EMIT scratchChosen(preset, options);
 }
 

@@ -7,6 +7,7 @@
 #include "classify_page.h"
 #include "project_page.h"
 #include "data_page.h"
+#include "engine_text.h"
 #include "runs_page.h"
 #include "model_page.h"
 #include "model_worker.h"
@@ -122,11 +123,11 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     // The data chosen on the Data page is what the Train page trains on.
     connect(m_data, &DataPage::dataChosen, this,
             [this](const QString &path, const QString &format, const QString &validationFile, double ratio, qint64 seed) {
-                m_train->setOption("data", path);
-                m_train->setOption("format", format);
-                m_train->setOption("validation_data", validationFile);
-                m_train->setOption("validation_ratio", QString::number(ratio));
-                m_train->setOption("seed", QString::number(seed));
+                m_train->setOption(trainKey(&tb::TrainConfig::data), path);
+                m_train->setOption(trainKey(&tb::TrainConfig::format), format);
+                m_train->setOption(trainKey(&tb::TrainConfig::validationData), validationFile);
+                m_train->setOption(trainKey(&tb::TrainConfig::validationRatio), QString::number(ratio));
+                m_train->setOption(trainKey(&tb::TrainConfig::seed), QString::number(seed));
                 m_model->setDatasetPath(path);
             });
     // The Model page: an import is what the Train page fine-tunes; a size from scratch or a
@@ -135,21 +136,22 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         setBusy(true);
         // The model's tokenizer counts the Data page's tokens.
         m_data->setTokenizer(tokenizer.isEmpty() ? path : tokenizer);
-        m_train->setOption("model", path);
+        m_train->setOption(trainKey(&tb::TrainConfig::model), path);
     });
     connect(m_worker, &ModelWorker::loadCancelled, this, [this] { setBusy(false); }, Qt::QueuedConnection);
     connect(m_model, &ModelPage::scratchChosen, this, [this](const QString &preset, const QVariantMap &options) {
         for (auto it = options.begin(); it != options.end(); ++it)
             m_train->setOption(it.key(), it.value().toString());
-        m_train->setOption("preset", preset);
+        m_train->setOption(trainKey(&tb::TrainConfig::preset), preset);
         m_tabs->setCurrentWidget(m_train);
     });
     connect(m_model, &ModelPage::tokenizerChosen, this,
-            [this](const QString &path) { m_train->setOption("tokenizer", path); });
+            [this](const QString &path) { m_train->setOption(trainKey(&tb::TrainConfig::tokenizer), path); });
     // The estimates on the Model page are for the Train page's batch and context.
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
         if (m_tabs->currentWidget() == m_model)
-            m_model->setTrainingShape(m_train->option("batch_size").toInt(), m_train->option("context_length").toInt());
+            m_model->setTrainingShape(m_train->option(trainKey(&tb::TrainConfig::batchSize)).toInt(),
+                                      m_train->option(trainKey(&tb::TrainConfig::contextLength)).toInt());
     });
 
     connect(m_worker, &ModelWorker::loadProgress, this, [this](int, const QString &tensor) {
@@ -303,7 +305,7 @@ bool MainWindow::trainConfig(const QString &configPath)
     // Each click is a new run: <project>/runs/<config>-<date-time>.
     const QString stem = QFileInfo(configPath).completeBaseName();
     const QString root = m_project.isOpen() ? m_project.runsDir() : QStringLiteral("runs");
-    m_train->setOption(QStringLiteral("run_dir"),
+    m_train->setOption(trainKey(&tb::TrainConfig::runDir),
                        QDir(root).absoluteFilePath(stem + QDateTime::currentDateTime().toString(QStringLiteral("-yyyyMMdd-HHmmss"))));
     m_tabs->setCurrentWidget(m_train);
     return m_train->start();
