@@ -1205,14 +1205,102 @@
     </message>
   </context>
   <context>
+    <name>Metric</name>
+    <message>
+      <location filename="../engine/training/metric_info.cpp" line="+9" />
+      <source>Training loss</source>
+      <translation>训练损失</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Learning rate</source>
+      <translation>学习率</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Gradient norm</source>
+      <translation>梯度范数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Tokens per second</source>
+      <translation>每秒词元数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Memory in use (MB)</source>
+      <translation>内存占用（MB）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Elapsed time (s)</source>
+      <translation>已用时间（秒）</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Validation loss</source>
+      <translation>验证损失</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Validation perplexity</source>
+      <translation>验证困惑度</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Next-token accuracy</source>
+      <translation>下一词元准确率</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Validation tokens</source>
+      <translation>验证词元数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Evaluation time (s)</source>
+      <translation>评估耗时（秒）</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Accuracy</source>
+      <translation>准确率</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Macro F1</source>
+      <translation>宏平均 F1</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Macro precision</source>
+      <translation>宏平均精确率</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Macro recall</source>
+      <translation>宏平均召回率</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Dialogue checks passed</source>
+      <translation>对话检查通过率</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Dialogue check time (s)</source>
+      <translation>对话检查耗时（秒）</translation>
+    </message>
+  </context>
+  <context>
     <name>MetricPlot</name>
     <message>
-      <location filename="../ui/widgets/metric_plot.cpp" line="+25" />
+      <location filename="../ui/widgets/metric_plot.cpp" line="+26" />
       <source>step</source>
       <translation>步数</translation>
     </message>
     <message>
-      <location line="+6" />
+      <location line="+9" />
       <source>Log scale</source>
       <translation>对数坐标</translation>
     </message>
@@ -1237,7 +1325,7 @@
       <translation>显示全部数据点（缩放或平移之后）</translation>
     </message>
     <message>
-      <location line="+135" />
+      <location line="+167" />
       <source>Export %1</source>
       <translation>导出 %1</translation>
     </message>
@@ -2076,7 +2164,7 @@
   <context>
     <name>RunsPage</name>
     <message>
-      <location filename="../ui/runs/runs_page.cpp" line="+47" />
+      <location filename="../ui/runs/runs_page.cpp" line="+48" />
       <source>Exported to %1</source>
       <translation>已导出到 %1</translation>
     </message>
@@ -2136,17 +2224,7 @@
       <translation>要比较的指标</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>validation loss</source>
-      <translation>验证损失</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>training loss</source>
-      <translation>训练损失</translation>
-    </message>
-    <message>
-      <location line="+4" />
+      <location line="+7" />
       <source>Selected runs</source>
       <translation>所选训练</translation>
     </message>
@@ -2221,12 +2299,12 @@
       <translation>进行中或已中断</translation>
     </message>
     <message>
-      <location line="+14" />
+      <location line="+20" />
       <source>%1 %2 at step %3</source>
       <translation>%1 %2（第 %3 步）</translation>
     </message>
     <message numerus="yes">
-      <location line="+8" />
+      <location line="+10" />
       <source>%n run(s)</source>
       <translation>
         <numerusform>%n 次训练</numerusform>
@@ -3366,7 +3444,12 @@ In a config file: %2</source>
       <translation>内存 %1 MB</translation>
     </message>
     <message>
-      <location line="+32" />
+      <location line="+29" />
+      <source>In metrics.jsonl: %1</source>
+      <translation>metrics.jsonl 中的名称：%1</translation>
+    </message>
+    <message>
+      <location line="+8" />
       <source>evaluation at step %1: %2</source>
       <translation>第 %1 步评估：%2</translation>
     </message>

@@ -2,8 +2,9 @@
 // at load, and a wrong key or choice is an error that names the option and what it accepts;
 // config.json files written before the options were typed load and write back unchanged;
 // every option has a label and help for the form; trainOptionKey() names a field's key;
-// docs/training.md documents every key.
+// docs/training.md documents every key; the metric table names the metrics a run writes.
 #include "error.h"
+#include "metric_info.h"
 #include "test_support.h"
 #include "train_config.h"
 
@@ -231,6 +232,23 @@ private Q_SLOTS:
             if (!options.contains("`" + QString::fromStdString(o.key) + "`"))
                 missing << QString::fromStdString(o.key);
         QVERIFY2(missing.isEmpty(), qPrintable("docs/training.md's Options section lacks: " + missing.join(", ")));
+    }
+
+    // Every metric a run writes has a name for people; keys are unique.
+    void metricTable()
+    {
+        std::set<std::string> keys;
+        for (const tb::MetricInfo &m : tb::metricInfo()) {
+            QVERIFY2(keys.insert(m.key).second, m.key);
+            QCOMPARE(QByteArray(m.name.context), QByteArray("Metric"));
+            QVERIFY(QByteArray(m.name.text) != QByteArray(m.key));
+        }
+        for (const char *key : {"loss", "lr", "grad_norm", "tokens_per_s", "val_loss", "val_ppl", "val_token_acc",
+                                "val_tokens", "eval_s", "accuracy", "macro_f1", "macro_precision", "macro_recall",
+                                "check_pass_rate", "checks_s"})
+            QVERIFY2(tb::findMetric(key), key);
+        QCOMPARE(QByteArray(tb::findMetric("val_loss")->name.text), QByteArray("Validation loss"));
+        QVERIFY(!tb::findMetric("no_such_metric"));
     }
 };
 

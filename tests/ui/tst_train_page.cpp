@@ -1,9 +1,10 @@
 // The Train page drives a real run from its worker thread: the form is validated by the
 // engine, the charts fill with every step and evaluation, pause holds the run, stop ends
-// it, and a chart exports its points. The form is the engine's option table: labels for
-// people in each language, keys in tooltips, and a wrong key or choice refused.
+// it, and a chart exports its points. The form is the engine's option table: labels and
+// legends for people in each language, keys in tooltips, and a wrong key or choice refused.
 // Set TB_SCREENSHOT_DIR to also save the page as PNG (TB_LANG=zh_CN for the Chinese UI).
 #include "chat_page.h"
+#include "distributed_run.h"
 #include "engine_text.h"
 #include "main_window.h"
 #include "metric_plot.h"
@@ -140,17 +141,19 @@ private Q_SLOTS:
         QVERIFY2(!page.configJson(&error).isEmpty(), qPrintable(error)); // the engine accepts it
     }
 
-    // Labels and choices are for people, in English and in Chinese; the config key is in the
-    // tooltip. No label is a raw key.
+    // Labels, choices and the evaluation legend are for people, in English and in Chinese;
+    // the config key is in the tooltip. No label is a raw key.
     void labelsSpeakToPeople_data()
     {
         QTest::addColumn<QString>("language");
         QTest::addColumn<QString>("validationLabel");
         QTest::addColumn<QString>("onErrorLabel");
         QTest::addColumn<QString>("skipChoice");
-        QTest::newRow("en") << "" << "Validation file" << "On a bad row" << "Skip it and report its line";
+        QTest::addColumn<QString>("passRate");
+        QTest::newRow("en") << "" << "Validation file" << "On a bad row" << "Skip it and report its line"
+                            << "Dialogue checks passed";
         QTest::newRow("zh_CN") << "zh_CN" << QString::fromUtf8("验证集文件") << QString::fromUtf8("遇到错误行时")
-                               << QString::fromUtf8("跳过并报告所在行");
+                               << QString::fromUtf8("跳过并报告所在行") << QString::fromUtf8("对话检查通过率");
     }
 
     void labelsSpeakToPeople()
@@ -159,6 +162,7 @@ private Q_SLOTS:
         QFETCH(QString, validationLabel);
         QFETCH(QString, onErrorLabel);
         QFETCH(QString, skipChoice);
+        QFETCH(QString, passRate);
         if (language.isEmpty() && qEnvironmentVariableIsSet("TB_LANG"))
             QSKIP("TB_LANG installs another language for the whole run");
         QTranslator translator;
@@ -188,6 +192,18 @@ private Q_SLOTS:
         }
         QVERIFY2(raw.isEmpty(), qPrintable(raw.join(", ")));
 
+        // The evaluation chart's legend: metric names for people, the key in the tooltip.
+        auto *run = page.findChild<DistributedRun *>();
+        QVERIFY(run);
+        Q_EMIT run->evalReported({10, {{"val_loss", 2.5}, {"check_pass_rate", 0.5}, {"val_token_acc", 0.3}}});
+        MetricPlot *eval = page.evalPlot();
+        QCOMPARE(eval->seriesCount(), 2);
+        QCOMPARE(eval->seriesName(0), passRate);
+        QVERIFY(eval->seriesToolTip(0).contains("check_pass_rate"));
+        QCOMPARE(eval->seriesName(1), metricDisplayName("val_token_acc"));
+        QVERIFY(eval->seriesName(1) != QStringLiteral("val_token_acc"));
+        QVERIFY(eval->seriesToolTip(1).contains("val_token_acc"));
+        QCOMPARE(eval->pointCount(0), 1);
         if (!language.isEmpty())
             QCoreApplication::removeTranslator(&translator);
     }

@@ -1,5 +1,6 @@
 #include "runs_page.h"
 
+#include "engine_text.h"
 #include "metric_plot.h"
 #include "run_status.h"
 #include "runs_worker.h"
@@ -73,10 +74,11 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
 
     m_metric = new QComboBox;
     m_metric->setAccessibleName(tr("Metric to compare"));
-    m_metric->addItem(tr("validation loss"), QStringLiteral("val_loss"));
-    m_metric->addItem(tr("training loss"), QStringLiteral("loss"));
-    for (const char *m : {"val_token_acc", "macro_f1", "accuracy", "check_pass_rate", "tokens_per_s"})
-        m_metric->addItem(QString::fromLatin1(m), QString::fromLatin1(m));
+    // Named for people (metric_info.h); the key, as metrics.jsonl has it, in the tooltip.
+    for (const char *m : {"val_loss", "loss", "val_token_acc", "macro_f1", "accuracy", "check_pass_rate", "tokens_per_s"}) {
+        m_metric->addItem(metricDisplayName(QString::fromLatin1(m)), QString::fromLatin1(m));
+        m_metric->setItemData(m_metric->count() - 1, QString::fromLatin1(m), Qt::ToolTipRole);
+    }
     connect(m_metric, &QComboBox::activated, this, &RunsPage::drawCurves);
     m_plot = new MetricPlot(tr("Selected runs"));
     m_plot->setLegendAlways(true);
@@ -178,19 +180,27 @@ void RunsPage::refresh()
                                                               : QStringLiteral("%1 / %2")
                                                                     .arg(summary.value("steps").toInteger())
                                                                     .arg(summary.value("total_steps").toInteger())));
-        QStringList finals;
+        QStringList finals, keys; // named for people; the tooltip as run.json has them
         const QJsonObject metrics = summary.value("final_metrics").toObject();
         for (const QString &key : {QStringLiteral("val_loss"), QStringLiteral("macro_f1"), QStringLiteral("accuracy"),
                                    QStringLiteral("check_pass_rate")})
-            if (metrics.contains(key))
-                finals << QStringLiteral("%1 %2").arg(key).arg(metrics.value(key).toDouble(), 0, 'g', 4);
-        m_table->setItem(row, Final, new QTableWidgetItem(finals.join(QStringLiteral(", "))));
-        m_table->setItem(row, Best, new QTableWidgetItem(summary.contains("best_step")
-                                                             ? tr("%1 %2 at step %3")
-                                                                   .arg(summary.value("early_stopping_metric").toString())
-                                                                   .arg(summary.value("best_value").toDouble(), 0, 'g', 4)
-                                                                   .arg(summary.value("best_step").toInteger())
-                                                             : QString()));
+            if (metrics.contains(key)) {
+                const QString value = QString::number(metrics.value(key).toDouble(), 'g', 4);
+                finals << QStringLiteral("%1 %2").arg(metricDisplayName(key), value);
+                keys << QStringLiteral("%1 %2").arg(key, value);
+            }
+        auto *finalItem = new QTableWidgetItem(finals.join(QStringLiteral(", ")));
+        finalItem->setToolTip(keys.join(QStringLiteral(", ")));
+        m_table->setItem(row, Final, finalItem);
+        const QString bestMetric = summary.value("early_stopping_metric").toString();
+        auto *best = new QTableWidgetItem(summary.contains("best_step")
+                                              ? tr("%1 %2 at step %3")
+                                                    .arg(metricDisplayName(bestMetric))
+                                                    .arg(summary.value("best_value").toDouble(), 0, 'g', 4)
+                                                    .arg(summary.value("best_step").toInteger())
+                                              : QString());
+        best->setToolTip(bestMetric);
+        m_table->setItem(row, Best, best);
         m_table->setItem(row, Started,
                          new QTableWidgetItem(QFileInfo(dir + "/config.json").lastModified().toString("yyyy-MM-dd HH:mm")));
     }

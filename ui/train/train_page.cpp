@@ -666,8 +666,13 @@ void TrainPage::onEval(const TrainEvalReport &r)
     for (const auto &[name, color] : shown) {
         if (!metrics.contains(name))
             continue;
-        if (!m_evalSeries.contains(name))
-            m_evalSeries.insert(name, m_eval->addSeries(name, color, true));
+        if (!m_evalSeries.contains(name)) {
+            // The legend names the metric for people; its key (metrics.jsonl,
+            // early_stopping_metric) is in the entry's tooltip.
+            const int series = m_eval->addSeries(metricDisplayName(name), color, true);
+            m_eval->setSeriesToolTip(series, tr("In metrics.jsonl: %1").arg(name));
+            m_evalSeries.insert(name, series);
+        }
         m_eval->addPoint(m_evalSeries.value(name), double(step), metrics.value(name).toDouble());
     }
     QStringList parts;
