@@ -30,14 +30,15 @@ struct OptionRow {
 };
 
 // THE option table: one row per option, in the order config.json lists them. A row holds the
-// key (config files, --set, run folders' config.json), the group (the config's section and
-// the Train page's tab), the label a form shows and one line of help (English, translated
-// by the UI: TB_TR_NOOP, translatable.h) and, for a string, whether it is a path. The field
-// gives the option's type (text, whole number, number, switch, or an enum whose names are
-// the choices, enum_choices.h) and its default (TrainConfig's initialiser). Everything else
-// derives from here: reading TOML/JSON and --set, writing config.json, trainOptionInfo()
-// (the Train page's form and presets), trainOptionKey(), and the test that
-// docs/training.md documents every key (engine.train_config).
+// key (config files, --set, run folders' config.json), the group (the Train page's tab), the
+// label a form shows and one line of help (English, translated by the UI: TB_TR_NOOP,
+// translatable.h) and, for a string, whether it is a path. The field gives the option's type
+// (text, whole number, number, switch, or an enum whose names are the choices,
+// enum_choices.h) and its default (TrainConfig's initialiser). Everything else derives from
+// here: reading TOML/JSON and --set, writing config.json, trainOptionInfo() (the Train
+// page's form and presets), trainOptionKey(), and the test that docs/training.md documents
+// every key (engine.train_config). A new option is a TrainConfig field plus a row here (and
+// its Chinese label and help in translations/zh_CN/, which ui.translations asks for).
 template <typename Config, typename F>
 void forEachOption(Config &c, F &&f)
 {

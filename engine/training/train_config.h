@@ -134,8 +134,8 @@ struct TrainOptionChoice {
 
 struct TrainOptionInfo {
     std::string key;
-    TrainOptionGroup group;
-    TrainOptionKind kind;
+    TrainOptionGroup group = TrainOptionGroup::Data;
+    TrainOptionKind kind = TrainOptionKind::Text;
     TranslatableText label; // a few words for the form, e.g. "On a bad row"
     TranslatableText help;  // one line: what the option does
     std::vector<TrainOptionChoice> choices; // Choice: every accepted name, in order
