@@ -421,12 +421,12 @@
       <translation>%1的状态</translation>
     </message>
     <message>
-      <location line="+26" />
+      <location line="+24" />
       <source>Could not use %1: %2</source>
       <translation>无法使用 %1：%2</translation>
     </message>
     <message>
-      <location line="+17" />
+      <location line="+15" />
       <source>the run in progress at step %1</source>
       <translation>第 %1 步时的进行中训练</translation>
     </message>
@@ -458,7 +458,7 @@
       <translation>正在等待进行中的训练交出权重…</translation>
     </message>
     <message>
-      <location line="+52" />
+      <location line="+50" />
       <source>Loading %1…</source>
       <translation>正在加载 %1…</translation>
     </message>
@@ -800,12 +800,12 @@
   <context>
     <name>DataPage</name>
     <message>
-      <location filename="../ui/data/data_page.cpp" line="+58" />
+      <location filename="../ui/data/data_page.cpp" line="+59" />
       <source>Row</source>
       <translation>行</translation>
     </message>
     <message>
-      <location line="+26" />
+      <location line="+27" />
       <source>of %1 training examples</source>
       <translation>，共 %1 个训练样本</translation>
     </message>
@@ -840,7 +840,7 @@
       <translation>数据集格式</translation>
     </message>
     <message>
-      <location line="+3" />
+      <location line="+5" />
       <source>Detected from the extension and the first rows; choose another to override</source>
       <translation>根据扩展名和前几行自动识别；可选择其他格式覆盖</translation>
     </message>
@@ -973,17 +973,17 @@
       <translation>格式：%1。选择分词器（或模型）后即可校验各行、统计词元，并查看哪些词元参与训练。</translation>
     </message>
     <message>
-      <location line="+6" />
+      <location line="+7" />
       <source>Format: %1 (template %2). Rows read %3, used %4, truncated %5, skipped as too long %6, invalid %7. %8 training and %9 validation examples.</source>
       <translation>格式：%1（模板 %2）。读取 %3 行，使用 %4 行，截断 %5 行，因过长跳过 %6 行，无效 %7 行。训练样本 %8 个，验证样本 %9 个。</translation>
     </message>
     <message>
-      <location line="+12" />
+      <location line="+14" />
       <source>Labels: %1.</source>
       <translation>标签：%1。</translation>
     </message>
     <message>
-      <location line="+4" />
+      <location line="+3" />
       <source>line %1: %2</source>
       <translation>第 %1 行：%2</translation>
     </message>
@@ -1049,52 +1049,52 @@
       <translation>Tunebench</translation>
     </message>
     <message>
-      <location line="+14" />
+      <location line="+30" />
       <source>Model</source>
       <translation>模型</translation>
     </message>
     <message>
-      <location line="+3" />
+      <location line="+2" />
       <source>Chat</source>
       <translation>对话</translation>
     </message>
     <message>
-      <location line="-2" />
+      <location line="-1" />
       <source>Train</source>
       <translation>训练</translation>
     </message>
     <message>
-      <location line="-6" />
+      <location line="-3" />
       <source>Project</source>
       <translation>项目</translation>
     </message>
     <message>
-      <location line="+3" />
+      <location line="+1" />
       <source>Data</source>
       <translation>数据</translation>
     </message>
     <message>
-      <location line="+7" />
+      <location line="+4" />
       <source>Classify</source>
       <translation>分类</translation>
     </message>
     <message>
-      <location line="+2" />
+      <location line="+1" />
       <source>Runs</source>
       <translation>训练记录</translation>
     </message>
     <message>
-      <location line="+25" />
+      <location line="+89" />
       <source>The classifier is ready on the Classify page (macro-F1 %1).</source>
       <translation>分类器已就绪，可在“分类”页使用（宏平均 F1 %1）。</translation>
     </message>
     <message>
-      <location line="+3" />
+      <location line="-88" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location line="+85" />
+      <location line="-25" />
       <source>&amp;Help</source>
       <translation>帮助(&amp;H)</translation>
     </message>
@@ -1104,7 +1104,7 @@
       <translation>关于 Tunebench(&amp;A)</translation>
     </message>
     <message>
-      <location line="+25" />
+      <location line="+167" />
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
     </message>
@@ -1159,17 +1159,17 @@
       <translation>已有训练正在进行；请先停止它再开始新的训练。</translation>
     </message>
     <message>
-      <location line="-180" />
+      <location line="-136" />
       <source>Chatting with the run in progress, as it was at step %1.</source>
       <translation>正在与进行中的训练对话（第 %1 步时的权重）。</translation>
     </message>
     <message>
-      <location line="+42" />
+      <location line="+11" />
       <source>Loading %1</source>
       <translation>正在加载 %1</translation>
     </message>
     <message>
-      <location line="+5" />
+      <location line="+2" />
       <source>Model loaded. Chat is ready.</source>
       <translation>模型已加载，可以开始对话。</translation>
     </message>
@@ -1179,12 +1179,12 @@
       <translation>模型已加载，但没有分词器：请选择一个分词器后再对话。</translation>
     </message>
     <message>
-      <location line="+19" />
+      <location line="-132" />
       <source>Open a model: a Hugging Face folder, a GGUF file or a llama2.c checkpoint.</source>
       <translation>打开模型：Hugging Face 文件夹、GGUF 文件或 llama2.c 检查点。</translation>
     </message>
     <message>
-      <location line="+40" />
+      <location line="+181" />
       <source>Hugging Face model folder</source>
       <translation>Hugging Face 模型文件夹</translation>
     </message>
@@ -1205,14 +1205,102 @@
     </message>
   </context>
   <context>
+    <name>Metric</name>
+    <message>
+      <location filename="../engine/training/metric_info.cpp" line="+9" />
+      <source>Training loss</source>
+      <translation>训练损失</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Learning rate</source>
+      <translation>学习率</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Gradient norm</source>
+      <translation>梯度范数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Tokens per second</source>
+      <translation>每秒词元数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Memory in use (MB)</source>
+      <translation>内存占用（MB）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Elapsed time (s)</source>
+      <translation>已用时间（秒）</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Validation loss</source>
+      <translation>验证损失</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Validation perplexity</source>
+      <translation>验证困惑度</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Next-token accuracy</source>
+      <translation>下一词元准确率</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Validation tokens</source>
+      <translation>验证词元数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Evaluation time (s)</source>
+      <translation>评估耗时（秒）</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Accuracy</source>
+      <translation>准确率</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Macro F1</source>
+      <translation>宏平均 F1</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Macro precision</source>
+      <translation>宏平均精确率</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Macro recall</source>
+      <translation>宏平均召回率</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Dialogue checks passed</source>
+      <translation>对话检查通过率</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Dialogue check time (s)</source>
+      <translation>对话检查耗时（秒）</translation>
+    </message>
+  </context>
+  <context>
     <name>MetricPlot</name>
     <message>
-      <location filename="../ui/widgets/metric_plot.cpp" line="+25" />
+      <location filename="../ui/widgets/metric_plot.cpp" line="+26" />
       <source>step</source>
       <translation>步数</translation>
     </message>
     <message>
-      <location line="+6" />
+      <location line="+9" />
       <source>Log scale</source>
       <translation>对数坐标</translation>
     </message>
@@ -1237,7 +1325,7 @@
       <translation>显示全部数据点（缩放或平移之后）</translation>
     </message>
     <message>
-      <location line="+135" />
+      <location line="+167" />
       <source>Export %1</source>
       <translation>导出 %1</translation>
     </message>
@@ -1407,7 +1495,7 @@
   <context>
     <name>ModelPage</name>
     <message>
-      <location filename="../ui/model/model_page.cpp" line="+54" />
+      <location filename="../ui/model/model_page.cpp" line="+51" />
       <source>%1 MiB</source>
       <translation>%1 MiB</translation>
     </message>
@@ -1422,7 +1510,7 @@
       <translation>%1 秒</translation>
     </message>
     <message>
-      <location line="+33" />
+      <location line="+38" />
       <source>This machine: %1 GFLOP/s (float32 matmul, measured)</source>
       <translation>本机：%1 GFLOP/s（float32 矩阵乘法，实测）</translation>
     </message>
@@ -1432,12 +1520,12 @@
       <translation>正在加载 %1</translation>
     </message>
     <message>
-      <location line="+5" />
+      <location line="+6" />
       <source>Loaded.</source>
       <translation>已加载。</translation>
     </message>
     <message>
-      <location line="+12" />
+      <location line="+15" />
       <source>Loading cancelled; the model loaded before (if any) is still in use.</source>
       <translation>已取消加载；之前加载的模型（如有）仍在使用。</translation>
     </message>
@@ -1453,7 +1541,7 @@
     </message>
     <message>
       <location line="+1" />
-      <location line="+97" />
+      <location line="+101" />
       <source>Tokenizer</source>
       <translation>分词器</translation>
     </message>
@@ -1510,12 +1598,12 @@
     </message>
     <message>
       <location line="-4" />
-      <location line="+208" />
+      <location line="+207" />
       <source>Browse…</source>
       <translation>浏览…</translation>
     </message>
     <message>
-      <location line="-207" />
+      <location line="-206" />
       <source>Choose a tokenizer override</source>
       <translation>选择替代分词器</translation>
     </message>
@@ -1757,12 +1845,12 @@
     </message>
     <message>
       <location line="+17" />
-      <location line="+88" />
+      <location line="+87" />
       <source>Use for training</source>
       <translation>用于训练</translation>
     </message>
     <message>
-      <location line="-86" />
+      <location line="-85" />
       <source>Sets the Train page to train this size from scratch (no model to import)</source>
       <translation>将训练页设置为从零训练此规模的模型（不导入模型）</translation>
     </message>
@@ -1787,22 +1875,7 @@
       <translation>词元数量。语料较小时只能支持较小的词表；出错时会提示合适的大小。</translation>
     </message>
     <message>
-      <location line="+4" />
-      <source>BPE (subwords)</source>
-      <translation>BPE（子词）</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Unigram (subwords)</source>
-      <translation>Unigram（子词）</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Characters</source>
-      <translation>字符</translation>
-    </message>
-    <message>
-      <location line="+1" />
+      <location line="+6" />
       <source>Tokenizer model type</source>
       <translation>分词器模型类型</translation>
     </message>
@@ -1877,7 +1950,7 @@
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location line="+56" />
+      <location line="+50" />
       <source>custom dimensions</source>
       <translation>自定义维度</translation>
     </message>
@@ -1922,7 +1995,7 @@
       <translation>分词器：%1</translation>
     </message>
     <message>
-      <location line="+45" />
+      <location line="+46" />
       <location line="+24" />
       <source>No dataset: open one on the Data page first.</source>
       <translation>没有数据集：请先在数据页打开一个。</translation>
@@ -2091,7 +2164,7 @@
   <context>
     <name>RunsPage</name>
     <message>
-      <location filename="../ui/runs/runs_page.cpp" line="+61" />
+      <location filename="../ui/runs/runs_page.cpp" line="+62" />
       <source>Exported to %1</source>
       <translation>已导出到 %1</translation>
     </message>
@@ -2151,17 +2224,7 @@
       <translation>要比较的指标</translation>
     </message>
     <message>
-      <location line="+1" />
-      <source>validation loss</source>
-      <translation>验证损失</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>training loss</source>
-      <translation>训练损失</translation>
-    </message>
-    <message>
-      <location line="+4" />
+      <location line="+7" />
       <source>Selected runs</source>
       <translation>所选训练</translation>
     </message>
@@ -2241,12 +2304,12 @@
       <translation>进行中或已中断</translation>
     </message>
     <message>
-      <location line="+15" />
+      <location line="+19" />
       <source>%1 %2 at step %3</source>
       <translation>%1 %2（第 %3 步）</translation>
     </message>
     <message numerus="yes">
-      <location line="+7" />
+      <location line="+8" />
       <source>%n run(s)</source>
       <translation>
         <numerusform>%n 次训练</numerusform>
@@ -2350,9 +2413,812 @@
     </message>
   </context>
   <context>
+    <name>TrainOption</name>
+    <message>
+      <location filename="../engine/data/dataset.h" line="+35" />
+      <source>Detect from the file</source>
+      <translation>根据文件自动识别</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Chat (OpenAI messages)</source>
+      <translation>对话（OpenAI messages）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>ShareGPT conversations</source>
+      <translation>ShareGPT 对话</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Alpaca instructions</source>
+      <translation>Alpaca 指令</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Plain text</source>
+      <translation>纯文本</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Classification (text and label)</source>
+      <translation>分类（文本和标签）</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Skip it and report its line</source>
+      <translation>跳过并报告所在行</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Stop at the first one</source>
+      <translation>遇到第一处错误即停止</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>Truncate (keep the last reply)</source>
+      <translation>截断（保留最后一条回复）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Skip the example</source>
+      <translation>跳过该样本</translation>
+    </message>
+    <message>
+      <location line="+4" />
+      <source>One document per paragraph</source>
+      <translation>每个段落一篇文档</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>The whole file as one stream</source>
+      <translation>整个文件作为一个文本流</translation>
+    </message>
+    <message>
+      <location filename="../engine/model/model_config.h" line="+41" />
+      <source>Nano (seconds per epoch)</source>
+      <translation>Nano（极小，每轮只需几秒）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Micro</source>
+      <translation>Micro（微型）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Small</source>
+      <translation>Small（小型）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Base (the largest)</source>
+      <translation>Base（最大）</translation>
+    </message>
+    <message>
+      <location filename="../engine/tokenizer/chat_template.h" line="+28" />
+      <source>Plain (Tunebench's own)</source>
+      <translation>Plain（Tunebench 自有格式）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Llama 2</source>
+      <translation>Llama 2</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>ChatML</source>
+      <translation>ChatML</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Zephyr</source>
+      <translation>Zephyr</translation>
+    </message>
+    <message>
+      <location filename="../engine/tokenizer/tokenizer.h" line="+30" />
+      <source>BPE (subwords)</source>
+      <translation>BPE（子词）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Unigram (subwords)</source>
+      <translation>Unigram（子词）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Characters</source>
+      <translation>字符</translation>
+    </message>
+    <message>
+      <location filename="../engine/training/lr_schedule.h" line="+12" />
+      <source>Constant</source>
+      <translation>恒定</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Linear decay</source>
+      <translation>线性衰减</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Cosine decay</source>
+      <translation>余弦衰减</translation>
+    </message>
+    <message>
+      <location filename="../engine/training/train_config.cpp" line="+48" />
+      <source>Training file</source>
+      <translation>训练文件</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Training file: chat JSONL, ShareGPT, Alpaca, .txt, or CSV/TSV/JSONL with text and label columns</source>
+      <translation>训练文件：对话 JSONL、ShareGPT、Alpaca、.txt，或带文本列和标签列的 CSV/TSV/JSONL</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Validation file</source>
+      <translation>验证集文件</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>A separate validation file; empty = a share of the training rows</source>
+      <translation>单独的验证文件；留空则从训练数据中划出一部分</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>File format</source>
+      <translation>文件格式</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>The file's format, read from its extension and first rows unless you choose one</source>
+      <translation>文件格式；未指定时根据扩展名和前几行自动识别</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Chat template</source>
+      <translation>对话模板</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>How conversations become tokens; by default the model's own template</source>
+      <translation>对话如何转换为词元；默认使用模型自带的模板</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>On a bad row</source>
+      <translation>遇到错误行时</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>A bad row: skip it (and report its line) or stop at the first one</source>
+      <translation>遇到错误行：跳过（并报告行号），或在第一处错误时停止</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Examples too long</source>
+      <translation>样本过长时</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>An example longer than the context: truncate (keeps the last assistant turn) or skip</source>
+      <translation>样本超过上下文长度时：截断（保留最后一轮助手回复）或跳过</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Plain text split</source>
+      <translation>纯文本切分方式</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Plain text: one document per paragraph, or the whole file as one stream</source>
+      <translation>纯文本：每个段落作为一篇文档，或将整个文件作为一个连续文本流</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Validation share</source>
+      <translation>验证集比例</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Share of the rows held out for validation (fixed by the seed)</source>
+      <translation>留作验证集的数据比例（由随机种子固定）</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Pack short examples</source>
+      <translation>打包短样本</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Put several short examples in one row; attention never crosses two examples</source>
+      <translation>将多个短样本拼入同一行；注意力不会跨越两个样本</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Train on every token</source>
+      <translation>在所有词元上计算损失</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Take the loss on every token, not only the assistant's replies</source>
+      <translation>对所有词元计算损失，而不只是助手的回复</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Text column</source>
+      <translation>文本列</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Classification: the column holding the text</source>
+      <translation>分类：存放文本的列</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Label column</source>
+      <translation>标签列</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Classification: the column holding the label</source>
+      <translation>分类：存放标签的列</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>Base model</source>
+      <translation>基础模型</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Model to fine-tune (HF folder, GGUF, llama2.c); empty = train from scratch</source>
+      <translation>要微调的模型（HF 文件夹、GGUF、llama2.c）；留空则从零开始训练</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Tokenizer</source>
+      <translation>分词器</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>A SentencePiece .model; from scratch and empty = train one on the data</source>
+      <translation>SentencePiece .model 文件；从零训练且留空时，将在数据上训练一个分词器</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Model size</source>
+      <translation>模型规模</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Model size when training from scratch</source>
+      <translation>从零训练时的模型规模</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Hidden size</source>
+      <translation>隐藏维度</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>From scratch: the width of the model; 0 = the preset's</source>
+      <translation>从零训练：模型宽度；0 表示使用预设值</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Layers</source>
+      <translation>层数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>From scratch: decoder layers; 0 = the preset's</source>
+      <translation>从零训练：解码器层数；0 表示使用预设值</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Attention heads</source>
+      <translation>注意力头数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>From scratch: attention heads per layer; 0 = the preset's</source>
+      <translation>从零训练：每层的注意力头数；0 表示使用预设值</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Key/value heads</source>
+      <translation>键/值头数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>From scratch: key/value heads (grouped-query attention); 0 = as many as the attention heads</source>
+      <translation>从零训练：键/值头数（分组查询注意力）；0 表示与注意力头数相同</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>MLP size</source>
+      <translation>MLP 维度</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>From scratch: the width of each layer's MLP; 0 = the preset's</source>
+      <translation>从零训练：每层 MLP 的宽度；0 表示使用预设值</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Context length</source>
+      <translation>上下文长度</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Tokens per training row</source>
+      <translation>每个训练行的词元数</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Vocabulary size</source>
+      <translation>词表大小</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Pieces of a tokenizer trained from scratch</source>
+      <translation>从零训练的分词器的词表大小</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Tokenizer type</source>
+      <translation>分词器类型</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>A tokenizer trained on the data: subwords (BPE or unigram), or one piece per character</source>
+      <translation>在数据上训练的分词器：子词（BPE 或 unigram），或每个字符一个词元</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Tie input and output embeddings</source>
+      <translation>输入与输出共享嵌入</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>From scratch: the output layer shares the token embeddings' weights</source>
+      <translation>从零训练：输出层与词元嵌入共享权重</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>Task</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Language model or intent classifier; by default it follows the data</source>
+      <translation>语言模型或意图分类器；默认根据数据决定</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>LoRA rank</source>
+      <translation>LoRA 秩</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>LoRA: rank of the adapters; 0 = full fine-tuning</source>
+      <translation>LoRA：适配器的秩；0 表示全量微调</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>LoRA alpha</source>
+      <translation>LoRA alpha</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>LoRA: the adapters are scaled by alpha / rank</source>
+      <translation>LoRA：适配器按 alpha / 秩 缩放</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>LoRA dropout</source>
+      <translation>LoRA dropout</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>LoRA: dropout on the adapters' input while training</source>
+      <translation>LoRA：训练时对适配器输入使用的 dropout</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>LoRA target layers</source>
+      <translation>LoRA 目标层</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>LoRA: layers that get adapters (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj)</source>
+      <translation>LoRA：添加适配器的层（q_proj、k_proj、v_proj、o_proj、gate_proj、up_proj、down_proj）</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Freeze embeddings</source>
+      <translation>冻结嵌入层</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Keep the token embeddings fixed</source>
+      <translation>固定词嵌入不训练</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Frozen bottom layers</source>
+      <translation>冻结底部层数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Keep the bottom N layers fixed</source>
+      <translation>固定最底部的 N 层不训练</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Train the head only</source>
+      <translation>只训练分类头</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Classifier: train only the head</source>
+      <translation>分类器：只训练分类头</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Frozen weights stored as</source>
+      <translation>冻结权重的存储精度</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>bf16 halves the memory of a frozen base (LoRA, head only)</source>
+      <translation>bf16 可将冻结基座模型的内存减半（LoRA、仅训练分类头）</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Mixed precision</source>
+      <translation>混合精度</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>bf16: matrix products in bfloat16, about twice as fast on CPUs with AVX-512 BF16</source>
+      <translation>bf16：以 bfloat16 计算矩阵乘法，在支持 AVX-512 BF16 的 CPU 上约快一倍</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Gradient checkpointing</source>
+      <translation>梯度检查点</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Recompute each layer in the backward pass: much less memory, about a third more time</source>
+      <translation>反向传播时重新计算每一层：内存大幅减少，耗时约增加三分之一</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>Steps</source>
+      <translation>步数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Optimizer steps; 0 = let epochs decide</source>
+      <translation>优化步数；0 表示由轮数决定</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Epochs</source>
+      <translation>训练轮数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Passes over the data when the number of steps is 0</source>
+      <translation>步数为 0 时遍历数据的轮数</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Batch size</source>
+      <translation>批大小</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Rows per micro-batch</source>
+      <translation>每个微批次的行数</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Gradient accumulation</source>
+      <translation>梯度累积</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Micro-batches per optimizer step</source>
+      <translation>每个优化步的微批次数</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Learning rate</source>
+      <translation>学习率</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Peak learning rate</source>
+      <translation>峰值学习率</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Final learning rate</source>
+      <translation>最终学习率</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Learning rate at the end of the schedule</source>
+      <translation>调度结束时的学习率</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Warm-up steps</source>
+      <translation>预热步数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Steps of linear warm-up</source>
+      <translation>线性预热的步数</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Learning-rate schedule</source>
+      <translation>学习率调度</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Learning rate after the warm-up</source>
+      <translation>预热之后的学习率变化方式</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Weight decay</source>
+      <translation>权重衰减</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>AdamW's decoupled weight decay (not on norms)</source>
+      <translation>AdamW 的解耦权重衰减（不作用于归一化层）</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Adam beta1</source>
+      <translation>Adam beta1</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>AdamW: how slowly the running mean of the gradient forgets</source>
+      <translation>AdamW：梯度滑动平均的衰减系数（越大遗忘越慢）</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Adam beta2</source>
+      <translation>Adam beta2</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>AdamW: how slowly the running mean of the squared gradient forgets</source>
+      <translation>AdamW：梯度平方滑动平均的衰减系数（越大遗忘越慢）</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Adam epsilon</source>
+      <translation>Adam epsilon</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>AdamW: a small number that keeps the update finite</source>
+      <translation>AdamW：防止除以零、使更新保持有限的小常数</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Gradient clipping</source>
+      <translation>梯度裁剪</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Clip the gradient's global norm; 0 = off</source>
+      <translation>按全局范数裁剪梯度；0 表示关闭</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Random seed</source>
+      <translation>随机种子</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>The same seed repeats a run exactly</source>
+      <translation>相同的种子可完全复现一次训练</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>CPU threads</source>
+      <translation>CPU 线程数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>CPU threads; 0 = every core</source>
+      <translation>CPU 线程数；0 表示使用全部核心</translation>
+    </message>
+    <message>
+      <location line="+3" />
+      <source>Evaluate every</source>
+      <translation>评估间隔（步）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Steps between evaluations; step 0 is the baseline</source>
+      <translation>两次评估之间的步数；第 0 步为基线</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Batches per evaluation</source>
+      <translation>每次评估的批次数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Batches per evaluation during the run; the last one covers the whole split</source>
+      <translation>训练中每次评估的批次数；最后一次评估覆盖整个验证集</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Checkpoint every</source>
+      <translation>检查点间隔（步）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Steps between checkpoints; 0 = at every evaluation</source>
+      <translation>两次检查点之间的步数；0 表示每次评估时保存</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Checkpoints to keep</source>
+      <translation>保留的检查点数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Checkpoints to keep, besides the best</source>
+      <translation>除最佳检查点外保留的检查点数量</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Keep the best checkpoint</source>
+      <translation>保留最佳检查点</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Keep the checkpoint with the best early-stopping metric</source>
+      <translation>保留早停指标最佳的检查点</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Early-stopping metric</source>
+      <translation>早停指标</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Metric to watch: val_loss, macro_f1, check_pass_rate…; auto picks by task</source>
+      <translation>监控的指标：val_loss、macro_f1、check_pass_rate…；auto 按任务自动选择</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Patience</source>
+      <translation>早停耐心值</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Stop after this many evaluations without improvement; 0 = off</source>
+      <translation>连续这么多次评估没有改进就停止；0 表示关闭</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Smallest improvement</source>
+      <translation>最小改进量</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>An evaluation improves on the best only by more than this</source>
+      <translation>评估结果须比最佳值好出此数值以上，才算有所改进</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Dialogue checks</source>
+      <translation>对话检查</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>JSONL of prompts with must_contain / must_not_contain / regex rules, run at every evaluation</source>
+      <translation>包含 must_contain / must_not_contain / regex 规则的提示 JSONL，每次评估时运行</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Tokens per check</source>
+      <translation>每次检查的词元数</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>New tokens per dialogue check</source>
+      <translation>每条对话检查生成的新词元数</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Memory limit (MB)</source>
+      <translation>内存上限（MB）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Refuse a run whose memory estimate exceeds this; 0 = what is free now</source>
+      <translation>内存估算超过此值时拒绝训练；0 表示当前可用内存</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Run folder</source>
+      <translation>运行文件夹</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Where config, log, metrics and checkpoints go; empty = runs/&lt;date-time&gt;</source>
+      <translation>配置、日志、指标和检查点的保存位置；留空则为 runs/&lt;日期-时间&gt;</translation>
+    </message>
+    <message>
+      <location line="+2" />
+      <source>Wait for other processes (s)</source>
+      <translation>等待其他进程（秒）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Several processes: seconds one waits for the others before the run stops with an error</source>
+      <translation>多进程训练：一个进程等待其他进程的秒数，超时则报错并停止运行</translation>
+    </message>
+    <message>
+      <location line="+10" />
+      <source>The model's own</source>
+      <translation>使用模型自带的模板</translation>
+    </message>
+    <message>
+      <location filename="../engine/training/train_config.h" line="+22" />
+      <source>Follow the data</source>
+      <translation>根据数据决定</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Language model</source>
+      <translation>语言模型</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>Classifier</source>
+      <translation>分类器</translation>
+    </message>
+    <message>
+      <location line="+7" />
+      <source>float32</source>
+      <translation>float32</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>bfloat16 (half the memory)</source>
+      <translation>bfloat16（内存减半）</translation>
+    </message>
+    <message>
+      <location line="+7" />
+      <source>Off (float32)</source>
+      <translation>关闭（float32）</translation>
+    </message>
+    <message>
+      <location line="+1" />
+      <source>bfloat16 matrix products</source>
+      <translation>bfloat16 矩阵乘法</translation>
+    </message>
+  </context>
+  <context>
     <name>TrainPage</name>
     <message>
-      <location filename="../ui/train/train_page.cpp" line="+44" />
+      <location filename="../ui/train/train_page.cpp" line="+49" />
       <source>Data</source>
       <translation>数据</translation>
     </message>
@@ -2372,273 +3238,13 @@
       <translation>优化</translation>
     </message>
     <message>
-      <location line="+1" />
-      <location line="+249" />
+      <location line="+4" />
+      <location line="+302" />
       <source>Evaluation</source>
       <translation>评估</translation>
     </message>
     <message>
-      <location line="-242" />
-      <source>Training file: chat JSONL, ShareGPT, Alpaca, .txt, or CSV/TSV/JSONL with text and label columns</source>
-      <translation>训练文件：对话 JSONL、ShareGPT、Alpaca、.txt，或带文本列和标签列的 CSV/TSV/JSONL</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>A separate validation file; empty = a share of the training rows</source>
-      <translation>单独的验证文件；留空则从训练数据中划出一部分</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>The file's format; auto detects it from the extension and the first rows</source>
-      <translation>文件格式；auto 会根据扩展名和前几行自动识别</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>How conversations become tokens; empty = the model's own template</source>
-      <translation>对话转换为词元的方式；留空则使用模型自带的模板</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>A bad row: skip it (and report its line) or stop at the first one</source>
-      <translation>遇到错误行：跳过（并报告行号），或在第一处错误时停止</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>An example longer than the context: truncate (keeps the last assistant turn) or skip</source>
-      <translation>样本超过上下文长度时：截断（保留最后一轮助手回复）或跳过</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Plain text: one document per paragraph, or the whole file as one stream</source>
-      <translation>纯文本：每个段落作为一篇文档，或将整个文件作为一个连续文本流</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Share of the rows held out for validation (fixed by the seed)</source>
-      <translation>留作验证集的数据比例（由随机种子固定）</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Put several short examples in one row; attention never crosses two examples</source>
-      <translation>将多个短样本拼入同一行；注意力不会跨越两个样本</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Take the loss on every token, not only the assistant's replies</source>
-      <translation>对所有词元计算损失，而不只是助手的回复</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Classification: the column holding the text</source>
-      <translation>分类：存放文本的列</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Classification: the column holding the label</source>
-      <translation>分类：存放标签的列</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Model to fine-tune (HF folder, GGUF, llama2.c); empty = train from scratch</source>
-      <translation>要微调的模型（HF 文件夹、GGUF、llama2.c）；留空则从零开始训练</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>A SentencePiece .model; from scratch and empty = train one on the data</source>
-      <translation>SentencePiece .model 文件；从零训练且留空时，将在数据上训练一个分词器</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Model size when training from scratch</source>
-      <translation>从零训练时的模型规模</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Tokens per training row</source>
-      <translation>每个训练行的词元数</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Pieces of a tokenizer trained from scratch</source>
-      <translation>从零训练的分词器的词表大小</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>bpe or unigram subwords, or char: one piece per character</source>
-      <translation>bpe 或 unigram 子词，或 char：每个字符一个词元</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Language model or intent classifier; auto follows the data</source>
-      <translation>语言模型或意图分类器；auto 根据数据决定</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>LoRA: rank of the adapters; 0 = full fine-tuning</source>
-      <translation>LoRA：适配器的秩；0 表示全量微调</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>LoRA: the adapters are scaled by alpha / rank</source>
-      <translation>LoRA：适配器按 alpha / 秩 缩放</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>LoRA: dropout on the adapters' input while training</source>
-      <translation>LoRA：训练时对适配器输入使用的 dropout</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>LoRA: layers that get adapters (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj)</source>
-      <translation>LoRA：添加适配器的层（q_proj、k_proj、v_proj、o_proj、gate_proj、up_proj、down_proj）</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Keep the token embeddings fixed</source>
-      <translation>固定词嵌入不训练</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Keep the bottom N layers fixed</source>
-      <translation>固定最底部的 N 层不训练</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Classifier: train only the head</source>
-      <translation>分类器：只训练分类头</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>bf16 halves the memory of a frozen base (LoRA, head only)</source>
-      <translation>bf16 可将冻结基座模型的内存减半（LoRA、仅训练分类头）</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>bf16: matrix products in bfloat16, about twice as fast on CPUs with AVX-512 BF16</source>
-      <translation>bf16：以 bfloat16 计算矩阵乘法，在支持 AVX-512 BF16 的 CPU 上约快一倍</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Recompute each layer in the backward pass: much less memory, about a third more time</source>
-      <translation>反向传播时重新计算每一层：内存大幅减少，耗时约增加三分之一</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Optimizer steps; 0 = let epochs decide</source>
-      <translation>优化步数；0 表示由轮数决定</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Passes over the data when max_steps is 0</source>
-      <translation>max_steps 为 0 时遍历数据的轮数</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Rows per micro-batch</source>
-      <translation>每个微批次的行数</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Micro-batches per optimizer step</source>
-      <translation>每个优化步的微批次数</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Peak learning rate</source>
-      <translation>峰值学习率</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Learning rate at the end of the schedule</source>
-      <translation>调度结束时的学习率</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Steps of linear warm-up</source>
-      <translation>线性预热的步数</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Learning rate after the warm-up</source>
-      <translation>预热之后的学习率变化方式</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>AdamW's decoupled weight decay (not on norms)</source>
-      <translation>AdamW 的解耦权重衰减（不作用于归一化层）</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Clip the gradient's global norm; 0 = off</source>
-      <translation>按全局范数裁剪梯度；0 表示关闭</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>The same seed repeats a run exactly</source>
-      <translation>相同的种子可完全复现一次训练</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>CPU threads; 0 = every core</source>
-      <translation>CPU 线程数；0 表示使用全部核心</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Steps between evaluations; step 0 is the baseline</source>
-      <translation>两次评估之间的步数；第 0 步为基线</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Batches per evaluation during the run; the last one covers the whole split</source>
-      <translation>训练中每次评估的批次数；最后一次评估覆盖整个验证集</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Steps between checkpoints; 0 = at every evaluation</source>
-      <translation>两次检查点之间的步数；0 表示每次评估时保存</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Checkpoints to keep, besides the best</source>
-      <translation>除最佳检查点外保留的检查点数量</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Keep the checkpoint with the best early-stopping metric</source>
-      <translation>保留早停指标最佳的检查点</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Metric to watch: val_loss, macro_f1, check_pass_rate…; auto picks by task</source>
-      <translation>监控的指标：val_loss、macro_f1、check_pass_rate…；auto 按任务自动选择</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Stop after this many evaluations without improvement; 0 = off</source>
-      <translation>连续这么多次评估没有改进就停止；0 表示关闭</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>JSONL of prompts with must_contain / must_not_contain / regex rules, run at every evaluation</source>
-      <translation>包含 must_contain / must_not_contain / regex 规则的提示 JSONL，每次评估时运行</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>New tokens per dialogue check</source>
-      <translation>每条对话检查生成的新词元数</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Refuse a run whose memory estimate exceeds this; 0 = what is free now</source>
-      <translation>内存估算超过此值时拒绝训练；0 表示当前可用内存</translation>
-    </message>
-    <message>
-      <location line="+1" />
-      <source>Where config, log, metrics and checkpoints go; empty = runs/&lt;date-time&gt;</source>
-      <translation>配置、日志、指标和检查点的保存位置；留空则为 runs/&lt;日期-时间&gt;</translation>
-    </message>
-    <message>
-      <location line="+63" />
+      <location line="-152" />
       <source>Quick LoRA</source>
       <translation>快速 LoRA</translation>
     </message>
@@ -2663,12 +3269,19 @@
       <translation>用一组起始设置填写下面的选项；每一项都可以修改</translation>
     </message>
     <message>
-      <location line="+24" />
-      <source>(the model's)</source>
-      <translation>（模型自带）</translation>
+      <location line="+22" />
+      <source>%1
+In a config file: %2</source>
+      <translation>%1
+配置文件中的键：%2</translation>
     </message>
     <message>
-      <location line="+6" />
+      <location line="+15" />
+      <source>In a config file: %1</source>
+      <translation>配置文件中写作：%1</translation>
+    </message>
+    <message>
+      <location line="+11" />
       <source>Browse…</source>
       <translation>浏览…</translation>
     </message>
@@ -2683,19 +3296,19 @@
       <translation>选择文件</translation>
     </message>
     <message>
-      <location line="+31" />
+      <location line="+37" />
       <source>Start</source>
       <translation>开始</translation>
     </message>
     <message>
       <location line="+1" />
-      <location line="+269" />
+      <location line="+277" />
       <location line="+50" />
       <source>Pause</source>
       <translation>暂停</translation>
     </message>
     <message>
-      <location line="-318" />
+      <location line="-326" />
       <source>Stop</source>
       <translation>停止</translation>
     </message>
@@ -2791,12 +3404,17 @@
       <translation>训练日志</translation>
     </message>
     <message>
-      <location line="+133" />
+      <location line="+92" />
+      <source>%1: the form cannot show %2 = %3</source>
+      <translation>%1：表单无法显示 %2 = %3</translation>
+    </message>
+    <message>
+      <location line="+48" />
       <source>%1: "%2" is not a number</source>
       <translation>%1：“%2”不是数字</translation>
     </message>
     <message>
-      <location line="+62" />
+      <location line="+63" />
       <source>resuming %1</source>
       <translation>正在继续 %1</translation>
     </message>
@@ -2831,7 +3449,12 @@
       <translation>内存 %1 MB</translation>
     </message>
     <message>
-      <location line="+32" />
+      <location line="+29" />
+      <source>In metrics.jsonl: %1</source>
+      <translation>metrics.jsonl 中的名称：%1</translation>
+    </message>
+    <message>
+      <location line="+8" />
       <source>evaluation at step %1: %2</source>
       <translation>第 %1 步评估：%2</translation>
     </message>

@@ -60,23 +60,23 @@ void addDatasetCommand(CLI::App &app, const CommonOptions &common)
     cmd->add_option("DATA", args->data, "Dataset file (.jsonl, .json, .txt, .csv, .tsv)")->required()->check(CLI::ExistingFile);
     cmd->add_option("--model", args->model, "Model path, or a SentencePiece .model file")->required();
     cmd->add_option("--format", args->format, "auto, chat, sharegpt, alpaca, text or classification")
-        ->check(CLI::IsMember({"auto", "chat", "sharegpt", "alpaca", "text", "classification"}))
+        ->check(CLI::IsMember(tb::enumNames<tb::DatasetFormat>()))
         ->capture_default_str();
     cmd->add_option("--template", args->templateName,
                     "Chat template: plain, llama2, chatml or zephyr (default: the tokenizer's, else plain)")
-        ->check(CLI::IsMember({"plain", "llama2", "chatml", "zephyr"}));
+        ->check(CLI::IsMember(tb::enumNames<tb::ChatTemplateKind>()));
     cmd->add_option("--context", args->options.contextLength, "Context length in tokens")->capture_default_str();
     cmd->add_option("--on-error", args->onError, "skip (and report) or stop at the first bad row")
-        ->check(CLI::IsMember({"skip", "stop"}))
+        ->check(CLI::IsMember(tb::enumNames<tb::ErrorPolicy>()))
         ->capture_default_str();
     cmd->add_option("--overlong", args->overlong, "Examples longer than the context: truncate or skip")
-        ->check(CLI::IsMember({"truncate", "skip"}))
+        ->check(CLI::IsMember(tb::enumNames<tb::OverlongPolicy>()))
         ->capture_default_str();
     cmd->add_flag("--all-tokens", args->allTokens, "Train on every token, not only the assistant's");
     cmd->add_option("--text-column", args->options.textColumn, "Classification text column")->capture_default_str();
     cmd->add_option("--label-column", args->options.labelColumn, "Classification label column")->capture_default_str();
     cmd->add_option("--text-split", args->split, "Plain text: paragraphs (EOS after each) or stream")
-        ->check(CLI::IsMember({"paragraphs", "stream"}))
+        ->check(CLI::IsMember(tb::enumNames<tb::TextSplit>()))
         ->capture_default_str();
     cmd->add_option("--validation", args->options.validationFile, "Validation file (instead of a ratio)")
         ->check(CLI::ExistingFile);
@@ -91,10 +91,11 @@ void addDatasetCommand(CLI::App &app, const CommonOptions &common)
         options.format = tb::datasetFormatFromName(args->format);
         options.chatTemplate = args->templateName.empty() ? tb::detectChatTemplate(tokenizer->chatTemplateSource())
                                                           : tb::chatTemplateFromName(args->templateName);
-        options.onError = args->onError == "stop" ? tb::ErrorPolicy::StopAtFirst : tb::ErrorPolicy::SkipAndReport;
-        options.overlong = args->overlong == "skip" ? tb::OverlongPolicy::Skip : tb::OverlongPolicy::Truncate;
+        // The names were checked against the same lists (IsMember above).
+        options.onError = *tb::enumFromName<tb::ErrorPolicy>(args->onError);
+        options.overlong = *tb::enumFromName<tb::OverlongPolicy>(args->overlong);
         options.trainOnAllTokens = args->allTokens;
-        options.textSplit = args->split == "stream" ? tb::TextSplit::Stream : tb::TextSplit::Paragraphs;
+        options.textSplit = *tb::enumFromName<tb::TextSplit>(args->split);
 
         const tb::Dataset data = tb::loadDataset(args->data, *tokenizer, options);
         const tb::DatasetReport &r = data.report;

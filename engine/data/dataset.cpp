@@ -305,30 +305,14 @@ std::vector<int64_t> lengthsOf(const std::vector<Example> &examples)
 
 std::string datasetFormatName(DatasetFormat format)
 {
-    switch (format) {
-    case DatasetFormat::Auto:
-        return "auto";
-    case DatasetFormat::ChatJsonl:
-        return "chat";
-    case DatasetFormat::ShareGpt:
-        return "sharegpt";
-    case DatasetFormat::Alpaca:
-        return "alpaca";
-    case DatasetFormat::PlainText:
-        return "text";
-    case DatasetFormat::Classification:
-        return "classification";
-    }
-    return "auto";
+    return enumName(format);
 }
 
 DatasetFormat datasetFormatFromName(const std::string &name)
 {
-    for (DatasetFormat f : {DatasetFormat::Auto, DatasetFormat::ChatJsonl, DatasetFormat::ShareGpt,
-                            DatasetFormat::Alpaca, DatasetFormat::PlainText, DatasetFormat::Classification})
-        if (datasetFormatName(f) == name)
-            return f;
-    throw Error("unknown dataset format \"" + name + "\"; expected auto, chat, sharegpt, alpaca, text or classification");
+    if (const auto format = enumFromName<DatasetFormat>(name))
+        return *format;
+    throw Error("unknown dataset format \"" + name + "\"; expected one of " + enumNameList<DatasetFormat>());
 }
 
 LengthStats lengthStats(std::vector<int64_t> lengths)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat_template.h"
+#include "enum_choices.h"
 
 #include <cstdint>
 #include <string>
@@ -28,6 +29,32 @@ enum class OverlongPolicy { Truncate, Skip };
 // How a .txt becomes documents: Paragraphs ends each blank-line-separated paragraph with
 // EOS (and starts it with BOS); Stream tokenises the whole file as one document.
 enum class TextSplit { Paragraphs, Stream };
+
+// Their names in config files and on the command line (enum_choices.h), and what a form shows.
+inline constexpr EnumChoice<DatasetFormat> kDatasetFormatChoices[] = {
+    {DatasetFormat::Auto, "auto", TB_TR_NOOP("TrainOption", "Detect from the file")},
+    {DatasetFormat::ChatJsonl, "chat", TB_TR_NOOP("TrainOption", "Chat (OpenAI messages)")},
+    {DatasetFormat::ShareGpt, "sharegpt", TB_TR_NOOP("TrainOption", "ShareGPT conversations")},
+    {DatasetFormat::Alpaca, "alpaca", TB_TR_NOOP("TrainOption", "Alpaca instructions")},
+    {DatasetFormat::PlainText, "text", TB_TR_NOOP("TrainOption", "Plain text")},
+    {DatasetFormat::Classification, "classification", TB_TR_NOOP("TrainOption", "Classification (text and label)")},
+};
+constexpr const auto &enumChoices(DatasetFormat) { return kDatasetFormatChoices; }
+inline constexpr EnumChoice<ErrorPolicy> kErrorPolicyChoices[] = {
+    {ErrorPolicy::SkipAndReport, "skip", TB_TR_NOOP("TrainOption", "Skip it and report its line")},
+    {ErrorPolicy::StopAtFirst, "stop", TB_TR_NOOP("TrainOption", "Stop at the first one")},
+};
+constexpr const auto &enumChoices(ErrorPolicy) { return kErrorPolicyChoices; }
+inline constexpr EnumChoice<OverlongPolicy> kOverlongPolicyChoices[] = {
+    {OverlongPolicy::Truncate, "truncate", TB_TR_NOOP("TrainOption", "Truncate (keep the last reply)")},
+    {OverlongPolicy::Skip, "skip", TB_TR_NOOP("TrainOption", "Skip the example")},
+};
+constexpr const auto &enumChoices(OverlongPolicy) { return kOverlongPolicyChoices; }
+inline constexpr EnumChoice<TextSplit> kTextSplitChoices[] = {
+    {TextSplit::Paragraphs, "paragraphs", TB_TR_NOOP("TrainOption", "One document per paragraph")},
+    {TextSplit::Stream, "stream", TB_TR_NOOP("TrainOption", "The whole file as one stream")},
+};
+constexpr const auto &enumChoices(TextSplit) { return kTextSplitChoices; }
 
 // Targets carry this where no loss is taken (PyTorch's cross_entropy default ignore_index).
 constexpr int64_t kIgnoreIndex = -100;

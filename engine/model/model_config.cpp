@@ -108,30 +108,42 @@ std::string hfConfigJson(const ModelConfig &c, const std::string &torchDtype)
     return j.dump(2) + "\n";
 }
 
-ModelConfig presetConfig(const std::string &name, int64_t vocabSize)
+ModelConfig presetConfig(ModelPreset preset, int64_t vocabSize)
 {
     ModelConfig c;
     c.vocabSize = vocabSize;
     c.tieWordEmbeddings = true;
-    if (name == "nano") { // ~0.4M parameters + embeddings: seconds per epoch on a laptop
+    switch (preset) {
+    case ModelPreset::Nano: // ~0.4M parameters + embeddings: seconds per epoch on a laptop
         c.hiddenSize = 64; c.intermediateSize = 176; c.numLayers = 4; c.numHeads = 4; c.numKvHeads = 4;
         c.maxPositions = 256;
-    } else if (name == "micro") {
+        break;
+    case ModelPreset::Micro:
         c.hiddenSize = 128; c.intermediateSize = 352; c.numLayers = 4; c.numHeads = 4; c.numKvHeads = 4;
         c.maxPositions = 256;
-    } else if (name == "small") {
+        break;
+    case ModelPreset::Small:
         c.hiddenSize = 256; c.intermediateSize = 688; c.numLayers = 6; c.numHeads = 8; c.numKvHeads = 4;
         c.maxPositions = 512;
-    } else if (name == "base") {
+        break;
+    case ModelPreset::Base:
         c.hiddenSize = 512; c.intermediateSize = 1376; c.numLayers = 8; c.numHeads = 8; c.numKvHeads = 4;
         c.maxPositions = 1024;
-    } else if (name == "tinyllama") { // TinyLlama-1.1B's shape
-        c.vocabSize = vocabSize > 0 ? vocabSize : 32000;
-        c.hiddenSize = 2048; c.intermediateSize = 5632; c.numLayers = 22; c.numHeads = 32; c.numKvHeads = 4;
-        c.maxPositions = 2048; c.tieWordEmbeddings = false;
-    } else {
-        throw Error("unknown model preset '" + name + "'; choose nano, micro, small, base or tinyllama");
+        break;
     }
+    return c;
+}
+
+ModelConfig presetConfig(const std::string &name, int64_t vocabSize)
+{
+    if (const auto preset = enumFromName<ModelPreset>(name))
+        return presetConfig(*preset, vocabSize);
+    if (name != "tinyllama")
+        throw Error("unknown model preset '" + name + "'; choose one of " + enumNameList<ModelPreset>() + " or tinyllama");
+    ModelConfig c; // TinyLlama-1.1B's shape
+    c.vocabSize = vocabSize > 0 ? vocabSize : 32000;
+    c.hiddenSize = 2048; c.intermediateSize = 5632; c.numLayers = 22; c.numHeads = 32; c.numKvHeads = 4;
+    c.maxPositions = 2048; c.tieWordEmbeddings = false;
     return c;
 }
 

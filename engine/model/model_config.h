@@ -1,5 +1,7 @@
 #pragma once
 
+#include "enum_choices.h"
+
 #include <cstdint>
 #include <string>
 
@@ -33,7 +35,19 @@ ModelConfig readHfConfig(const std::string &path);
 // The config.json text Hugging Face's LlamaConfig reads back.
 std::string hfConfigJson(const ModelConfig &config, const std::string &torchDtype);
 
-// Named presets for models trained from scratch; empty name list on an unknown name.
+// The sizes offered for a model trained from scratch (the `preset` option), smallest first.
+enum class ModelPreset { Nano, Micro, Small, Base };
+inline constexpr EnumChoice<ModelPreset> kModelPresetChoices[] = {
+    {ModelPreset::Nano, "nano", TB_TR_NOOP("TrainOption", "Nano (seconds per epoch)")},
+    {ModelPreset::Micro, "micro", TB_TR_NOOP("TrainOption", "Micro")},
+    {ModelPreset::Small, "small", TB_TR_NOOP("TrainOption", "Small")},
+    {ModelPreset::Base, "base", TB_TR_NOOP("TrainOption", "Base (the largest)")},
+};
+constexpr const auto &enumChoices(ModelPreset) { return kModelPresetChoices; }
+
+ModelConfig presetConfig(ModelPreset preset, int64_t vocabSize);
+// A preset by name, or "tinyllama": TinyLlama-1.1B's shape, for benchmarks and estimates.
+// Throws tb::Error naming the accepted names.
 ModelConfig presetConfig(const std::string &name, int64_t vocabSize);
 
 } // namespace tb

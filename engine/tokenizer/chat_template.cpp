@@ -281,26 +281,14 @@ ChatTemplateKind detectChatTemplate(const std::string &jinjaSource)
 
 std::string chatTemplateName(ChatTemplateKind kind)
 {
-    switch (kind) {
-    case ChatTemplateKind::Plain:
-        return "plain";
-    case ChatTemplateKind::Llama2:
-        return "llama2";
-    case ChatTemplateKind::ChatML:
-        return "chatml";
-    case ChatTemplateKind::Zephyr:
-        return "zephyr";
-    }
-    return "plain";
+    return enumName(kind);
 }
 
 ChatTemplateKind chatTemplateFromName(const std::string &name)
 {
-    for (ChatTemplateKind kind : {ChatTemplateKind::Plain, ChatTemplateKind::Llama2,
-                                  ChatTemplateKind::ChatML, ChatTemplateKind::Zephyr})
-        if (chatTemplateName(kind) == name)
-            return kind;
-    throw Error("unknown chat template \"" + name + "\"; expected plain, llama2, chatml or zephyr");
+    if (const auto kind = enumFromName<ChatTemplateKind>(name))
+        return *kind;
+    throw Error("unknown chat template \"" + name + "\"; expected one of " + enumNameList<ChatTemplateKind>());
 }
 
 std::string chatTemplateJinja(ChatTemplateKind kind)

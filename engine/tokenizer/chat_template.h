@@ -1,5 +1,7 @@
 #pragma once
 
+#include "enum_choices.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -22,6 +24,13 @@ class Tokenizer;
 //  Zephyr  TinyLlama-1.1B-Chat / Zephyr: BOS, then "<|{role}|>\n{content}" EOS "\n" per
 //          message; the prompt is "<|assistant|>\n".
 enum class ChatTemplateKind { Plain, Llama2, ChatML, Zephyr };
+inline constexpr EnumChoice<ChatTemplateKind> kChatTemplateChoices[] = {
+    {ChatTemplateKind::Plain, "plain", TB_TR_NOOP("TrainOption", "Plain (Tunebench's own)")},
+    {ChatTemplateKind::Llama2, "llama2", TB_TR_NOOP("TrainOption", "Llama 2")},
+    {ChatTemplateKind::ChatML, "chatml", TB_TR_NOOP("TrainOption", "ChatML")},
+    {ChatTemplateKind::Zephyr, "zephyr", TB_TR_NOOP("TrainOption", "Zephyr")},
+};
+constexpr const auto &enumChoices(ChatTemplateKind) { return kChatTemplateChoices; }
 
 struct ChatMessage {
     std::string role; // system | user | assistant

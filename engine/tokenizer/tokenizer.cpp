@@ -341,8 +341,9 @@ std::shared_ptr<Tokenizer> Tokenizer::train(const TokenizerTrainOptions &options
     if (options.outputPrefix.empty())
         throw Error(corpus + ": tokenizer training needs an output prefix");
     // "char" (one piece per character) is what character-level pre-training uses.
-    if (options.modelType != "bpe" && options.modelType != "unigram" && options.modelType != "char")
-        throw Error(corpus + ": tokenizer model type must be \"bpe\", \"unigram\" or \"char\", not \""
+    const std::optional<TokenizerType> type = enumFromName<TokenizerType>(options.modelType);
+    if (!type)
+        throw Error(corpus + ": tokenizer model type must be one of " + enumNameList<TokenizerType>() + ", not \""
                     + options.modelType + "\"");
     std::string controls;
     for (const std::string &token : options.specialTokens) {
@@ -384,7 +385,7 @@ std::shared_ptr<Tokenizer> Tokenizer::train(const TokenizerTrainOptions &options
     };
     if (!controls.empty())
         args["control_symbols"] = controls;
-    if (options.modelType == "char") {
+    if (*type == TokenizerType::Char) {
         // Character level means every character: rare ones get their own piece instead of
         // <unk> (SentencePiece would also merge a run of unknowns into one), and so does the
         // newline, which the line-based trainer never sees inside a sentence. The vocabulary

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "enum_choices.h"
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -21,11 +23,21 @@ struct VocabEntry {
     PieceType type = PieceType::Normal;
 };
 
+// The SentencePiece model a trained tokenizer uses: subwords (BPE or unigram), or one piece
+// per character (every character, newline included; the vocabulary size is an upper bound).
+enum class TokenizerType { Bpe, Unigram, Char };
+inline constexpr EnumChoice<TokenizerType> kTokenizerTypeChoices[] = {
+    {TokenizerType::Bpe, "bpe", TB_TR_NOOP("TrainOption", "BPE (subwords)")},
+    {TokenizerType::Unigram, "unigram", TB_TR_NOOP("TrainOption", "Unigram (subwords)")},
+    {TokenizerType::Char, "char", TB_TR_NOOP("TrainOption", "Characters")},
+};
+constexpr const auto &enumChoices(TokenizerType) { return kTokenizerTypeChoices; }
+
 struct TokenizerTrainOptions {
     std::string corpusPath;
     std::string outputPrefix;             // writes <prefix>.model (and <prefix>.vocab)
     int vocabSize = 8000;
-    std::string modelType = "bpe";        // "bpe", "unigram" or "char" (every character, newline included)
+    std::string modelType = "bpe";        // a TokenizerType's name: "bpe", "unigram" or "char"
     bool byteFallback = true;
     std::vector<std::string> specialTokens; // each kept as one id (control pieces: encode() matches them, encodePlain() never)
     double characterCoverage = 0.9995;

@@ -9,8 +9,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <map>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
+#include <type_traits>
 
 namespace tb {
 
@@ -18,80 +20,307 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-// One table drives reading, writing and --set: key, and how to move it to and from JSON.
-template <typename F>
-void forEachField(TrainConfig &c, F &&f)
+// One row of the option table below; the field it is passed with gives the rest.
+struct OptionRow {
+    const char *key;
+    TrainOptionGroup group;
+    TranslatableText label;
+    TranslatableText help;
+    TrainOptionKind pathKind = TrainOptionKind::Text; // for a string: File, Folder or OutputFolder
+};
+
+// THE option table: one row per option, in the order config.json lists them. A row holds the
+// key (config files, --set, run folders' config.json), the group (the Train page's tab), the
+// label a form shows and one line of help (English, translated by the UI: TB_TR_NOOP,
+// translatable.h) and, for a string, whether it is a path. The field gives the option's type
+// (text, whole number, number, switch, or an enum whose names are the choices,
+// enum_choices.h) and its default (TrainConfig's initialiser). Everything else derives from
+// here: reading TOML/JSON and --set, writing config.json, trainOptionInfo() (the Train
+// page's form and presets), trainOptionKey(), and the test that docs/training.md documents
+// every key (engine.train_config). A new option is a TrainConfig field plus a row here (and
+// its Chinese label and help in translations/zh_CN/, which ui.translations asks for).
+template <typename Config, typename F>
+void forEachOption(Config &c, F &&f)
 {
-    f("data", c.data);
-    f("validation_data", c.validationData);
-    f("format", c.format);
-    f("chat_template", c.chatTemplate);
-    f("on_error", c.onError);
-    f("overlong", c.overlong);
-    f("text_split", c.textSplit);
-    f("validation_ratio", c.validationRatio);
-    f("packing", c.packing);
-    f("train_on_all_tokens", c.trainOnAllTokens);
-    f("text_column", c.textColumn);
-    f("label_column", c.labelColumn);
-    f("model", c.model);
-    f("tokenizer", c.tokenizer);
-    f("preset", c.preset);
-    f("hidden_size", c.hiddenSize);
-    f("num_layers", c.numLayers);
-    f("num_heads", c.numHeads);
-    f("num_kv_heads", c.numKvHeads);
-    f("intermediate_size", c.intermediateSize);
-    f("context_length", c.contextLength);
-    f("vocab_size", c.vocabSize);
-    f("tokenizer_type", c.tokenizerType);
-    f("tie_embeddings", c.tieEmbeddings);
-    f("task", c.task);
-    f("lora_rank", c.loraRank);
-    f("lora_alpha", c.loraAlpha);
-    f("lora_dropout", c.loraDropout);
-    f("lora_targets", c.loraTargets);
-    f("freeze_embeddings", c.freezeEmbeddings);
-    f("freeze_layers", c.freezeLayers);
-    f("freeze_base", c.freezeBase);
-    f("base_dtype", c.baseDtype);
-    f("autocast", c.autocast);
-    f("gradient_checkpointing", c.gradientCheckpointing);
-    f("max_steps", c.maxSteps);
-    f("epochs", c.epochs);
-    f("batch_size", c.batchSize);
-    f("grad_accumulation", c.gradAccumulation);
-    f("learning_rate", c.learningRate);
-    f("min_learning_rate", c.minLearningRate);
-    f("warmup_steps", c.warmupSteps);
-    f("schedule", c.schedule);
-    f("weight_decay", c.weightDecay);
-    f("beta1", c.beta1);
-    f("beta2", c.beta2);
-    f("adam_eps", c.adamEps);
-    f("grad_clip", c.gradClip);
-    f("seed", c.seed);
-    f("threads", c.threads);
-    f("eval_every", c.evalEvery);
-    f("eval_batches", c.evalBatches);
-    f("checkpoint_every", c.checkpointEvery);
-    f("keep_last", c.keepLast);
-    f("keep_best", c.keepBest);
-    f("early_stopping_metric", c.earlyStoppingMetric);
-    f("early_stopping_patience", c.earlyStoppingPatience);
-    f("early_stopping_min_delta", c.earlyStoppingMinDelta);
-    f("dialogue_checks", c.dialogueChecks);
-    f("dialogue_check_tokens", c.dialogueCheckTokens);
-    f("memory_limit_mb", c.memoryLimitMb);
-    f("run_dir", c.runDir);
-    f("dist_timeout_s", c.distTimeoutS);
+    using G = TrainOptionGroup;
+    using K = TrainOptionKind;
+    // Data
+    f({"data", G::Data, TB_TR_NOOP("TrainOption", "Training file"),
+       TB_TR_NOOP("TrainOption", "Training file: chat JSONL, ShareGPT, Alpaca, .txt, or CSV/TSV/JSONL with text and label columns"),
+       K::File}, c.data);
+    f({"validation_data", G::Data, TB_TR_NOOP("TrainOption", "Validation file"),
+       TB_TR_NOOP("TrainOption", "A separate validation file; empty = a share of the training rows"), K::File},
+      c.validationData);
+    f({"format", G::Data, TB_TR_NOOP("TrainOption", "File format"),
+       TB_TR_NOOP("TrainOption", "The file's format, read from its extension and first rows unless you choose one")},
+      c.format);
+    f({"chat_template", G::Data, TB_TR_NOOP("TrainOption", "Chat template"),
+       TB_TR_NOOP("TrainOption", "How conversations become tokens; by default the model's own template")},
+      c.chatTemplate);
+    f({"on_error", G::Data, TB_TR_NOOP("TrainOption", "On a bad row"),
+       TB_TR_NOOP("TrainOption", "A bad row: skip it (and report its line) or stop at the first one")},
+      c.onError);
+    f({"overlong", G::Data, TB_TR_NOOP("TrainOption", "Examples too long"),
+       TB_TR_NOOP("TrainOption", "An example longer than the context: truncate (keeps the last assistant turn) or skip")},
+      c.overlong);
+    f({"text_split", G::Data, TB_TR_NOOP("TrainOption", "Plain text split"),
+       TB_TR_NOOP("TrainOption", "Plain text: one document per paragraph, or the whole file as one stream")},
+      c.textSplit);
+    f({"validation_ratio", G::Data, TB_TR_NOOP("TrainOption", "Validation share"),
+       TB_TR_NOOP("TrainOption", "Share of the rows held out for validation (fixed by the seed)")},
+      c.validationRatio);
+    f({"packing", G::Data, TB_TR_NOOP("TrainOption", "Pack short examples"),
+       TB_TR_NOOP("TrainOption", "Put several short examples in one row; attention never crosses two examples")},
+      c.packing);
+    f({"train_on_all_tokens", G::Data, TB_TR_NOOP("TrainOption", "Train on every token"),
+       TB_TR_NOOP("TrainOption", "Take the loss on every token, not only the assistant's replies")},
+      c.trainOnAllTokens);
+    f({"text_column", G::Data, TB_TR_NOOP("TrainOption", "Text column"),
+       TB_TR_NOOP("TrainOption", "Classification: the column holding the text")},
+      c.textColumn);
+    f({"label_column", G::Data, TB_TR_NOOP("TrainOption", "Label column"),
+       TB_TR_NOOP("TrainOption", "Classification: the column holding the label")},
+      c.labelColumn);
+    // Model
+    f({"model", G::Model, TB_TR_NOOP("TrainOption", "Base model"),
+       TB_TR_NOOP("TrainOption", "Model to fine-tune (HF folder, GGUF, llama2.c); empty = train from scratch"),
+       K::Folder}, c.model);
+    f({"tokenizer", G::Model, TB_TR_NOOP("TrainOption", "Tokenizer"),
+       TB_TR_NOOP("TrainOption", "A SentencePiece .model; from scratch and empty = train one on the data"), K::File},
+      c.tokenizer);
+    f({"preset", G::Model, TB_TR_NOOP("TrainOption", "Model size"),
+       TB_TR_NOOP("TrainOption", "Model size when training from scratch")},
+      c.preset);
+    f({"hidden_size", G::Model, TB_TR_NOOP("TrainOption", "Hidden size"),
+       TB_TR_NOOP("TrainOption", "From scratch: the width of the model; 0 = the preset's")},
+      c.hiddenSize);
+    f({"num_layers", G::Model, TB_TR_NOOP("TrainOption", "Layers"),
+       TB_TR_NOOP("TrainOption", "From scratch: decoder layers; 0 = the preset's")},
+      c.numLayers);
+    f({"num_heads", G::Model, TB_TR_NOOP("TrainOption", "Attention heads"),
+       TB_TR_NOOP("TrainOption", "From scratch: attention heads per layer; 0 = the preset's")},
+      c.numHeads);
+    f({"num_kv_heads", G::Model, TB_TR_NOOP("TrainOption", "Key/value heads"),
+       TB_TR_NOOP("TrainOption", "From scratch: key/value heads (grouped-query attention); 0 = as many as the attention heads")},
+      c.numKvHeads);
+    f({"intermediate_size", G::Model, TB_TR_NOOP("TrainOption", "MLP size"),
+       TB_TR_NOOP("TrainOption", "From scratch: the width of each layer's MLP; 0 = the preset's")},
+      c.intermediateSize);
+    f({"context_length", G::Model, TB_TR_NOOP("TrainOption", "Context length"),
+       TB_TR_NOOP("TrainOption", "Tokens per training row")},
+      c.contextLength);
+    f({"vocab_size", G::Model, TB_TR_NOOP("TrainOption", "Vocabulary size"),
+       TB_TR_NOOP("TrainOption", "Pieces of a tokenizer trained from scratch")},
+      c.vocabSize);
+    f({"tokenizer_type", G::Model, TB_TR_NOOP("TrainOption", "Tokenizer type"),
+       TB_TR_NOOP("TrainOption", "A tokenizer trained on the data: subwords (BPE or unigram), or one piece per character")},
+      c.tokenizerType);
+    f({"tie_embeddings", G::Model, TB_TR_NOOP("TrainOption", "Tie input and output embeddings"),
+       TB_TR_NOOP("TrainOption", "From scratch: the output layer shares the token embeddings' weights")},
+      c.tieEmbeddings);
+    // Task and method
+    f({"task", G::Method, TB_TR_NOOP("TrainOption", "Task"),
+       TB_TR_NOOP("TrainOption", "Language model or intent classifier; by default it follows the data")},
+      c.task);
+    f({"lora_rank", G::Method, TB_TR_NOOP("TrainOption", "LoRA rank"),
+       TB_TR_NOOP("TrainOption", "LoRA: rank of the adapters; 0 = full fine-tuning")},
+      c.loraRank);
+    f({"lora_alpha", G::Method, TB_TR_NOOP("TrainOption", "LoRA alpha"),
+       TB_TR_NOOP("TrainOption", "LoRA: the adapters are scaled by alpha / rank")},
+      c.loraAlpha);
+    f({"lora_dropout", G::Method, TB_TR_NOOP("TrainOption", "LoRA dropout"),
+       TB_TR_NOOP("TrainOption", "LoRA: dropout on the adapters' input while training")},
+      c.loraDropout);
+    f({"lora_targets", G::Method, TB_TR_NOOP("TrainOption", "LoRA target layers"),
+       TB_TR_NOOP("TrainOption", "LoRA: layers that get adapters (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj)")},
+      c.loraTargets);
+    f({"freeze_embeddings", G::Method, TB_TR_NOOP("TrainOption", "Freeze embeddings"),
+       TB_TR_NOOP("TrainOption", "Keep the token embeddings fixed")},
+      c.freezeEmbeddings);
+    f({"freeze_layers", G::Method, TB_TR_NOOP("TrainOption", "Frozen bottom layers"),
+       TB_TR_NOOP("TrainOption", "Keep the bottom N layers fixed")},
+      c.freezeLayers);
+    f({"freeze_base", G::Method, TB_TR_NOOP("TrainOption", "Train the head only"),
+       TB_TR_NOOP("TrainOption", "Classifier: train only the head")},
+      c.freezeBase);
+    f({"base_dtype", G::Method, TB_TR_NOOP("TrainOption", "Frozen weights stored as"),
+       TB_TR_NOOP("TrainOption", "bf16 halves the memory of a frozen base (LoRA, head only)")},
+      c.baseDtype);
+    f({"autocast", G::Method, TB_TR_NOOP("TrainOption", "Mixed precision"),
+       TB_TR_NOOP("TrainOption", "bf16: matrix products in bfloat16, about twice as fast on CPUs with AVX-512 BF16")},
+      c.autocast);
+    f({"gradient_checkpointing", G::Method, TB_TR_NOOP("TrainOption", "Gradient checkpointing"),
+       TB_TR_NOOP("TrainOption", "Recompute each layer in the backward pass: much less memory, about a third more time")},
+      c.gradientCheckpointing);
+    // Optimisation
+    f({"max_steps", G::Optimisation, TB_TR_NOOP("TrainOption", "Steps"),
+       TB_TR_NOOP("TrainOption", "Optimizer steps; 0 = let epochs decide")},
+      c.maxSteps);
+    f({"epochs", G::Optimisation, TB_TR_NOOP("TrainOption", "Epochs"),
+       TB_TR_NOOP("TrainOption", "Passes over the data when the number of steps is 0")},
+      c.epochs);
+    f({"batch_size", G::Optimisation, TB_TR_NOOP("TrainOption", "Batch size"),
+       TB_TR_NOOP("TrainOption", "Rows per micro-batch")},
+      c.batchSize);
+    f({"grad_accumulation", G::Optimisation, TB_TR_NOOP("TrainOption", "Gradient accumulation"),
+       TB_TR_NOOP("TrainOption", "Micro-batches per optimizer step")},
+      c.gradAccumulation);
+    f({"learning_rate", G::Optimisation, TB_TR_NOOP("TrainOption", "Learning rate"),
+       TB_TR_NOOP("TrainOption", "Peak learning rate")},
+      c.learningRate);
+    f({"min_learning_rate", G::Optimisation, TB_TR_NOOP("TrainOption", "Final learning rate"),
+       TB_TR_NOOP("TrainOption", "Learning rate at the end of the schedule")},
+      c.minLearningRate);
+    f({"warmup_steps", G::Optimisation, TB_TR_NOOP("TrainOption", "Warm-up steps"),
+       TB_TR_NOOP("TrainOption", "Steps of linear warm-up")},
+      c.warmupSteps);
+    f({"schedule", G::Optimisation, TB_TR_NOOP("TrainOption", "Learning-rate schedule"),
+       TB_TR_NOOP("TrainOption", "Learning rate after the warm-up")},
+      c.schedule);
+    f({"weight_decay", G::Optimisation, TB_TR_NOOP("TrainOption", "Weight decay"),
+       TB_TR_NOOP("TrainOption", "AdamW's decoupled weight decay (not on norms)")},
+      c.weightDecay);
+    f({"beta1", G::Optimisation, TB_TR_NOOP("TrainOption", "Adam beta1"),
+       TB_TR_NOOP("TrainOption", "AdamW: how slowly the running mean of the gradient forgets")},
+      c.beta1);
+    f({"beta2", G::Optimisation, TB_TR_NOOP("TrainOption", "Adam beta2"),
+       TB_TR_NOOP("TrainOption", "AdamW: how slowly the running mean of the squared gradient forgets")},
+      c.beta2);
+    f({"adam_eps", G::Optimisation, TB_TR_NOOP("TrainOption", "Adam epsilon"),
+       TB_TR_NOOP("TrainOption", "AdamW: a small number that keeps the update finite")},
+      c.adamEps);
+    f({"grad_clip", G::Optimisation, TB_TR_NOOP("TrainOption", "Gradient clipping"),
+       TB_TR_NOOP("TrainOption", "Clip the gradient's global norm; 0 = off")},
+      c.gradClip);
+    f({"seed", G::Optimisation, TB_TR_NOOP("TrainOption", "Random seed"),
+       TB_TR_NOOP("TrainOption", "The same seed repeats a run exactly")},
+      c.seed);
+    f({"threads", G::Optimisation, TB_TR_NOOP("TrainOption", "CPU threads"),
+       TB_TR_NOOP("TrainOption", "CPU threads; 0 = every core")},
+      c.threads);
+    // Evaluation, early stopping, checkpoints, the run
+    f({"eval_every", G::Evaluation, TB_TR_NOOP("TrainOption", "Evaluate every"),
+       TB_TR_NOOP("TrainOption", "Steps between evaluations; step 0 is the baseline")},
+      c.evalEvery);
+    f({"eval_batches", G::Evaluation, TB_TR_NOOP("TrainOption", "Batches per evaluation"),
+       TB_TR_NOOP("TrainOption", "Batches per evaluation during the run; the last one covers the whole split")},
+      c.evalBatches);
+    f({"checkpoint_every", G::Evaluation, TB_TR_NOOP("TrainOption", "Checkpoint every"),
+       TB_TR_NOOP("TrainOption", "Steps between checkpoints; 0 = at every evaluation")},
+      c.checkpointEvery);
+    f({"keep_last", G::Evaluation, TB_TR_NOOP("TrainOption", "Checkpoints to keep"),
+       TB_TR_NOOP("TrainOption", "Checkpoints to keep, besides the best")},
+      c.keepLast);
+    f({"keep_best", G::Evaluation, TB_TR_NOOP("TrainOption", "Keep the best checkpoint"),
+       TB_TR_NOOP("TrainOption", "Keep the checkpoint with the best early-stopping metric")},
+      c.keepBest);
+    f({"early_stopping_metric", G::Evaluation, TB_TR_NOOP("TrainOption", "Early-stopping metric"),
+       TB_TR_NOOP("TrainOption", "Metric to watch: val_loss, macro_f1, check_pass_rate…; auto picks by task")},
+      c.earlyStoppingMetric);
+    f({"early_stopping_patience", G::Evaluation, TB_TR_NOOP("TrainOption", "Patience"),
+       TB_TR_NOOP("TrainOption", "Stop after this many evaluations without improvement; 0 = off")},
+      c.earlyStoppingPatience);
+    f({"early_stopping_min_delta", G::Evaluation, TB_TR_NOOP("TrainOption", "Smallest improvement"),
+       TB_TR_NOOP("TrainOption", "An evaluation improves on the best only by more than this")},
+      c.earlyStoppingMinDelta);
+    f({"dialogue_checks", G::Evaluation, TB_TR_NOOP("TrainOption", "Dialogue checks"),
+       TB_TR_NOOP("TrainOption", "JSONL of prompts with must_contain / must_not_contain / regex rules, run at every evaluation"),
+       K::File}, c.dialogueChecks);
+    f({"dialogue_check_tokens", G::Evaluation, TB_TR_NOOP("TrainOption", "Tokens per check"),
+       TB_TR_NOOP("TrainOption", "New tokens per dialogue check")},
+      c.dialogueCheckTokens);
+    f({"memory_limit_mb", G::Evaluation, TB_TR_NOOP("TrainOption", "Memory limit (MB)"),
+       TB_TR_NOOP("TrainOption", "Refuse a run whose memory estimate exceeds this; 0 = what is free now")},
+      c.memoryLimitMb);
+    f({"run_dir", G::Evaluation, TB_TR_NOOP("TrainOption", "Run folder"),
+       TB_TR_NOOP("TrainOption", "Where config, log, metrics and checkpoints go; empty = runs/<date-time>"),
+       K::OutputFolder}, c.runDir);
+    f({"dist_timeout_s", G::Evaluation, TB_TR_NOOP("TrainOption", "Wait for other processes (s)"),
+       TB_TR_NOOP("TrainOption", "Several processes: seconds one waits for the others before the run stops with an error")},
+      c.distTimeoutS);
+}
+
+template <typename T>
+struct IsOptional : std::false_type {};
+template <typename T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+
+// chat_template's empty choice: the template the model came with.
+constexpr TranslatableText kFromTheModel = TB_TR_NOOP("TrainOption", "The model's own");
+
+// One option's value from JSON; throws std::runtime_error with what is wrong.
+template <typename T>
+void readValue(const Json &v, T &field)
+{
+    auto choiceName = [&]() -> std::string {
+        if (!v.is_string())
+            throw std::runtime_error("expected one of the names, found " + v.dump());
+        return v.get<std::string>();
+    };
+    if constexpr (std::is_enum_v<T>) {
+        const std::string name = choiceName();
+        const std::optional<T> value = enumFromName<T>(name);
+        if (!value)
+            throw std::runtime_error("'" + name + "' is not one of its values; choose one of " + enumNameList<T>());
+        field = *value;
+    } else if constexpr (IsOptional<T>::value) {
+        using E = typename T::value_type;
+        const std::string name = choiceName();
+        if (name.empty()) {
+            field.reset();
+            return;
+        }
+        const std::optional<E> value = enumFromName<E>(name);
+        if (!value)
+            throw std::runtime_error("'" + name + "' is not one of its values; choose one of " + enumNameList<E>()
+                                     + ", or \"\" for the model's own");
+        field = *value;
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        if (!v.is_string())
+            throw std::runtime_error("expected text, found " + v.dump());
+        field = v.get<std::string>();
+    } else if constexpr (std::is_same_v<T, bool>) {
+        if (!v.is_boolean())
+            throw std::runtime_error("expected true or false, found " + v.dump());
+        field = v.get<bool>();
+    } else if constexpr (std::is_floating_point_v<T>) {
+        if (!v.is_number())
+            throw std::runtime_error("expected a number, found " + v.dump());
+        field = v.get<T>();
+    } else {
+        static_assert(std::is_integral_v<T>, "an option is text, a switch, a number or an enum");
+        if (!v.is_number_integer() && !(v.is_number_float() && v.get<double>() == double(int64_t(v.get<double>()))))
+            throw std::runtime_error("expected a whole number, found " + v.dump());
+        field = T(v.get<double>());
+    }
+}
+
+// One option's value as config.json holds it: enums by name, chat_template "" when unset.
+template <typename T>
+Json toJson(const T &field)
+{
+    if constexpr (std::is_enum_v<T>)
+        return enumName(field);
+    else if constexpr (IsOptional<T>::value)
+        return field ? enumName(*field) : "";
+    else
+        return field;
+}
+
+template <typename E>
+std::vector<TrainOptionChoice> choicesOf()
+{
+    std::vector<TrainOptionChoice> choices;
+    for (const EnumChoice<E> &c : enumChoices(E{}))
+        choices.push_back({c.name, c.label});
+    return choices;
 }
 
 std::vector<std::string> knownKeys()
 {
-    TrainConfig c;
     std::vector<std::string> keys;
-    forEachField(c, [&](const char *key, auto &) { keys.push_back(key); });
+    for (const TrainOptionInfo &o : trainOptionInfo())
+        keys.push_back(o.key);
     return keys;
 }
 
@@ -158,31 +387,13 @@ TrainConfig fromJson(Json j, const std::string &source, const std::vector<std::s
             throw Error(source + ": unknown option '" + it.key() + "'; known options: " + joinNames(keys));
 
     TrainConfig c;
-    forEachField(c, [&](const char *key, auto &field) {
-        if (!flat.contains(key))
+    forEachOption(c, [&](const OptionRow &row, auto &field) {
+        if (!flat.contains(row.key))
             return;
-        using T = std::decay_t<decltype(field)>;
-        const Json &v = flat[key];
         try {
-            if constexpr (std::is_same_v<T, std::string>) {
-                if (!v.is_string())
-                    throw std::runtime_error("expected text");
-                field = v.get<std::string>();
-            } else if constexpr (std::is_same_v<T, bool>) {
-                if (!v.is_boolean())
-                    throw std::runtime_error("expected true or false");
-                field = v.get<bool>();
-            } else if constexpr (std::is_floating_point_v<T>) {
-                if (!v.is_number())
-                    throw std::runtime_error("expected a number");
-                field = v.get<T>();
-            } else {
-                if (!v.is_number_integer() && !(v.is_number_float() && v.get<double>() == double(int64_t(v.get<double>()))))
-                    throw std::runtime_error("expected a whole number");
-                field = T(v.get<double>());
-            }
+            readValue(flat[row.key], field);
         } catch (const std::exception &e) {
-            throw Error(source + ": option '" + key + "': " + e.what() + ", found " + v.dump());
+            throw Error(source + ": option '" + row.key + "': " + e.what());
         }
     });
     c.validate();
@@ -194,22 +405,8 @@ TrainConfig fromJson(Json j, const std::string &source, const std::vector<std::s
 void TrainConfig::validate() const
 {
     auto fail = [](const std::string &what) { throw Error("training config: " + what); };
-    auto oneOf = [&](const char *key, const std::string &v, std::initializer_list<const char *> options) {
-        for (const char *o : options)
-            if (v == o)
-                return;
-        std::string list;
-        for (const char *o : options)
-            list += (list.empty() ? "" : ", ") + std::string(o);
-        fail(std::string(key) + " is '" + v + "'; choose one of " + list);
-    };
     if (data.empty())
         fail("'data' is required: the training file");
-    oneOf("on_error", onError, {"skip", "stop"});
-    oneOf("overlong", overlong, {"truncate", "skip"});
-    oneOf("text_split", textSplit, {"paragraphs", "stream"});
-    oneOf("schedule", schedule, {"constant", "linear", "cosine"});
-    oneOf("tokenizer_type", tokenizerType, {"bpe", "unigram", "char"});
     if (maxSteps <= 0 && epochs <= 0)
         fail("set max_steps or epochs above 0");
     if (batchSize <= 0 || gradAccumulation <= 0)
@@ -228,14 +425,11 @@ void TrainConfig::validate() const
         fail("validation_ratio must be in [0, 1)");
     if (evalEvery < 0 || evalBatches < 0 || keepLast < 1)
         fail("eval_every and eval_batches cannot be negative; keep_last must be at least 1");
-    oneOf("task", task, {"auto", "causal_lm", "classification"});
-    oneOf("base_dtype", baseDtype, {"f32", "bf16"});
-    oneOf("autocast", autocast, {"off", "bf16"});
     if (loraRank < 0 || !(loraAlpha > 0) || !(loraDropout >= 0 && loraDropout < 1))
         fail("need lora_rank >= 0, lora_alpha > 0 and 0 <= lora_dropout < 1");
     if (freezeLayers < 0)
         fail("freeze_layers cannot be negative");
-    if (baseDtype == "bf16" && loraRank == 0 && !freezeBase)
+    if (baseDtype == BaseDtype::Bf16 && loraRank == 0 && !freezeBase)
         fail("base_dtype = \"bf16\" needs a frozen base: set lora_rank > 0 or freeze_base = true "
              "(AdamW updates in bfloat16 lose most small steps)");
     if (earlyStoppingPatience < 0 || earlyStoppingMinDelta < 0)
@@ -280,83 +474,81 @@ TrainConfig loadTrainConfig(const std::string &path, const std::vector<std::stri
     // Input files named in a config are relative to the config file, so a config can
     // travel with its data; run_dir stays relative to where the user runs it.
     const std::filesystem::path base = std::filesystem::path(path).parent_path();
-    for (std::string *input : {&c.data, &c.validationData, &c.model, &c.tokenizer, &c.dialogueChecks})
-        if (!input->empty() && std::filesystem::path(*input).is_relative())
-            *input = (base / *input).lexically_normal().string();
+    forEachOption(c, [&](const OptionRow &row, auto &field) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(field)>, std::string>) {
+            const bool input = row.pathKind == TrainOptionKind::File || row.pathKind == TrainOptionKind::Folder;
+            if (input && !field.empty() && std::filesystem::path(field).is_relative())
+                field = (base / field).lexically_normal().string();
+        }
+    });
     return c;
 }
 
 const std::vector<TrainOptionInfo> &trainOptionInfo()
 {
     static const std::vector<TrainOptionInfo> table = [] {
-        // Groups follow the config file's sections; keys not listed are "evaluation".
-        const std::map<std::string, std::string> groups = {
-            {"data", "data"}, {"validation_data", "data"}, {"format", "data"}, {"chat_template", "data"},
-            {"on_error", "data"}, {"overlong", "data"}, {"text_split", "data"}, {"validation_ratio", "data"},
-            {"packing", "data"}, {"train_on_all_tokens", "data"}, {"text_column", "data"}, {"label_column", "data"},
-            {"model", "model"}, {"tokenizer", "model"}, {"preset", "model"}, {"hidden_size", "model"},
-            {"num_layers", "model"}, {"num_heads", "model"}, {"num_kv_heads", "model"},
-            {"intermediate_size", "model"}, {"context_length", "model"}, {"vocab_size", "model"},
-            {"tokenizer_type", "model"}, {"tie_embeddings", "model"}, {"task", "method"}, {"lora_rank", "method"},
-            {"lora_alpha", "method"}, {"lora_dropout", "method"}, {"lora_targets", "method"},
-            {"freeze_embeddings", "method"}, {"freeze_layers", "method"}, {"freeze_base", "method"},
-            {"base_dtype", "method"}, {"autocast", "method"}, {"gradient_checkpointing", "method"},
-            {"max_steps", "optimisation"}, {"epochs", "optimisation"}, {"batch_size", "optimisation"},
-            {"grad_accumulation", "optimisation"}, {"learning_rate", "optimisation"},
-            {"min_learning_rate", "optimisation"}, {"warmup_steps", "optimisation"}, {"schedule", "optimisation"},
-            {"weight_decay", "optimisation"}, {"beta1", "optimisation"}, {"beta2", "optimisation"},
-            {"adam_eps", "optimisation"}, {"grad_clip", "optimisation"}, {"seed", "optimisation"},
-            {"threads", "optimisation"}};
-        const std::map<std::string, std::vector<std::string>> choices = {
-            {"format", {"auto", "chat", "sharegpt", "alpaca", "text", "classification"}},
-            {"chat_template", {"", "plain", "llama2", "chatml", "zephyr"}},
-            {"on_error", {"skip", "stop"}},
-            {"overlong", {"truncate", "skip"}},
-            {"text_split", {"paragraphs", "stream"}},
-            {"preset", {"nano", "micro", "small", "base"}},
-            {"tokenizer_type", {"bpe", "unigram", "char"}},
-            {"task", {"auto", "causal_lm", "classification"}},
-            {"base_dtype", {"f32", "bf16"}},
-            {"autocast", {"off", "bf16"}},
-            {"schedule", {"constant", "linear", "cosine"}}};
-        const std::vector<std::string> paths = {"data", "validation_data", "model", "tokenizer", "dialogue_checks",
-                                                "run_dir"};
         std::vector<TrainOptionInfo> out;
-        TrainConfig defaults;
-        forEachField(defaults, [&](const char *key, auto &field) {
+        const TrainConfig defaults;
+        forEachOption(defaults, [&](const OptionRow &row, const auto &field) {
             using T = std::decay_t<decltype(field)>;
             TrainOptionInfo o;
-            o.key = key;
-            const auto g = groups.find(key);
-            o.group = g == groups.end() ? "evaluation" : g->second;
-            if (const auto c = choices.find(key); c != choices.end()) {
-                o.kind = "choice";
-                o.choices = c->second;
-            } else if (std::find(paths.begin(), paths.end(), key) != paths.end()) {
-                o.kind = "path";
+            o.key = row.key;
+            o.group = row.group;
+            o.label = row.label;
+            o.help = row.help;
+            if constexpr (std::is_enum_v<T>) {
+                o.kind = TrainOptionKind::Choice;
+                o.choices = choicesOf<T>();
+            } else if constexpr (IsOptional<T>::value) {
+                o.kind = TrainOptionKind::Choice;
+                o.choices = choicesOf<typename T::value_type>();
+                o.choices.insert(o.choices.begin(), {"", kFromTheModel});
             } else if constexpr (std::is_same_v<T, std::string>) {
-                o.kind = "text";
+                o.kind = row.pathKind;
             } else if constexpr (std::is_same_v<T, bool>) {
-                o.kind = "bool";
+                o.kind = TrainOptionKind::Bool;
             } else if constexpr (std::is_floating_point_v<T>) {
-                o.kind = "real";
+                o.kind = TrainOptionKind::Real;
             } else {
-                o.kind = "int";
+                o.kind = TrainOptionKind::Int;
             }
-            const Json value = field;
+            const Json value = toJson(field);
             o.defaultValue = value.is_string() ? value.get<std::string>() : value.dump();
-            out.push_back(o);
+            out.push_back(std::move(o));
         });
         return out;
     }();
     return table;
 }
 
+const TrainOptionInfo *findTrainOption(std::string_view key)
+{
+    for (const TrainOptionInfo &o : trainOptionInfo())
+        if (o.key == key)
+            return &o;
+    return nullptr;
+}
+
+namespace detail {
+
+const char *trainOptionKeyOf(const TrainConfig &probe, const void *field)
+{
+    const char *key = nullptr;
+    forEachOption(probe, [&](const OptionRow &row, const auto &member) {
+        if (static_cast<const void *>(&member) == field)
+            key = row.key;
+    });
+    if (!key)
+        throw std::logic_error("a TrainConfig field has no row in the option table (train_config.cpp)");
+    return key;
+}
+
+} // namespace detail
+
 std::string trainConfigToJson(const TrainConfig &config)
 {
-    TrainConfig c = config;
     Json j = Json::object();
-    forEachField(c, [&](const char *key, auto &field) { j[key] = field; });
+    forEachOption(config, [&](const OptionRow &row, const auto &field) { j[row.key] = toJson(field); });
     return j.dump(2) + "\n";
 }
 

@@ -178,22 +178,21 @@ void prepareTokenizerAndConfig(RunState &s)
         t.corpusPath = tokenizerCorpus(c.data, s.run.path());
         t.outputPrefix = (fs::path(s.run.path()) / "tokenizer").string();
         t.vocabSize = int(c.vocabSize);
-        t.modelType = c.tokenizerType;
-        t.byteFallback = c.tokenizerType != "char";
+        t.modelType = enumName(c.tokenizerType);
+        t.byteFallback = c.tokenizerType != TokenizerType::Char;
         // A chat format named in the config shapes the vocabulary: its special tokens become
         // single pieces, its template is stored with the tokenizer, and ChatML ends a reply
         // with <|im_end|>, which becomes the EOS so generation stops where training ended.
-        const bool chatTemplate = !c.chatTemplate.empty();
-        const ChatTemplateKind kind = chatTemplate ? chatTemplateFromName(c.chatTemplate) : ChatTemplateKind::Plain;
+        const ChatTemplateKind kind = c.chatTemplate.value_or(ChatTemplateKind::Plain);
         t.specialTokens = chatTemplateSpecialTokens(kind);
         s.tokenizer = Tokenizer::train(t);
         s.dist->shareFromMain("tokenizer.model", readTextFile(t.outputPrefix + ".model"));
-        logLine(s, "trained a " + c.tokenizerType + " tokenizer with " + std::to_string(s.tokenizer->vocabSize())
-                       + " pieces on " + t.corpusPath);
+        logLine(s, std::string("trained a ") + enumName(c.tokenizerType) + " tokenizer with "
+                       + std::to_string(s.tokenizer->vocabSize()) + " pieces on " + t.corpusPath);
     }
     if (c.model.empty() && c.tokenizer.empty()) {
-        const bool chatTemplate = !c.chatTemplate.empty();
-        const ChatTemplateKind kind = chatTemplate ? chatTemplateFromName(c.chatTemplate) : ChatTemplateKind::Plain;
+        const bool chatTemplate = c.chatTemplate.has_value();
+        const ChatTemplateKind kind = c.chatTemplate.value_or(ChatTemplateKind::Plain);
         if (chatTemplate) {
             s.tokenizer->setChatTemplateSource(chatTemplateJinja(kind));
             if (kind == ChatTemplateKind::ChatML)
@@ -219,15 +218,14 @@ void prepareData(RunState &s)
 {
     const TrainConfig &c = s.config;
     DatasetOptions d;
-    d.format = datasetFormatFromName(c.format);
-    d.onError = c.onError == "stop" ? ErrorPolicy::StopAtFirst : ErrorPolicy::SkipAndReport;
-    d.overlong = c.overlong == "skip" ? OverlongPolicy::Skip : OverlongPolicy::Truncate;
+    d.format = c.format;
+    d.onError = c.onError;
+    d.overlong = c.overlong;
     d.contextLength = std::min(c.contextLength, s.modelConfig.maxPositions);
     d.trainOnAllTokens = c.trainOnAllTokens;
-    d.chatTemplate = c.chatTemplate.empty() ? detectChatTemplate(s.tokenizer->chatTemplateSource())
-                                            : chatTemplateFromName(c.chatTemplate);
+    d.chatTemplate = c.chatTemplate ? *c.chatTemplate : detectChatTemplate(s.tokenizer->chatTemplateSource());
     s.chatTemplate = d.chatTemplate;
-    d.textSplit = c.textSplit == "stream" ? TextSplit::Stream : TextSplit::Paragraphs;
+    d.textSplit = c.textSplit;
     d.textColumn = c.textColumn;
     d.labelColumn = c.labelColumn;
     d.validationRatio = c.validationRatio;
@@ -245,10 +243,11 @@ void prepareData(RunState &s)
     if (s.data.train.empty())
         throw Error(c.data + ": no usable training examples (see the problems above)");
     const bool classificationData = r.detected == DatasetFormat::Classification;
-    s.classification = c.task == "classification" || (c.task == "auto" && classificationData);
+    s.classification = c.task == TaskType::Classification || (c.task == TaskType::Auto && classificationData);
     if (s.classification != classificationData)
-        throw Error(c.data + ": task \"" + c.task + "\" needs " + (s.classification ? "classification" : "text or chat")
-                    + " data, but the file holds " + datasetFormatName(r.detected) + " data");
+        throw Error(c.data + ": task \"" + enumName(c.task) + "\" needs "
+                    + (s.classification ? "classification" : "text or chat") + " data, but the file holds "
+                    + datasetFormatName(r.detected) + " data");
     if (s.classification && c.loraRank > 0)
         throw Error("training config: LoRA is for language-model tasks here; train a classifier fully or with "
                     "freeze_base = true (head only)");
@@ -262,7 +261,7 @@ void prepareData(RunState &s)
     s.batchOptions.padId = std::max<int64_t>(0, s.tokenizer->padId());
     s.stepOptions.packing = c.packing;
     s.stepOptions.checkpointLayers = c.gradientCheckpointing;
-    s.stepOptions.autocastBf16 = c.autocast == "bf16";
+    s.stepOptions.autocastBf16 = c.autocast == Autocast::Bf16;
     const int64_t perEpoch = BatchIterator(s.data.train, s.batchOptions, 0).size();
     s.totalSteps = c.maxSteps > 0 ? c.maxSteps : (perEpoch * c.epochs + c.gradAccumulation - 1) / c.gradAccumulation;
 }
@@ -288,8 +287,8 @@ MemoryPlan memoryPlan(const RunState &s)
     p.freezeEmbeddings = c.freezeEmbeddings;
     p.freezeLayers = c.freezeLayers;
     p.freezeBase = c.freezeBase;
-    p.baseBf16 = c.baseDtype == "bf16";
-    p.autocastBf16 = c.autocast == "bf16";
+    p.baseBf16 = c.baseDtype == BaseDtype::Bf16;
+    p.autocastBf16 = c.autocast == Autocast::Bf16;
     p.gradientCheckpointing = c.gradientCheckpointing;
     p.numLabels = s.classification ? int64_t(s.data.labelNames.size()) : 0;
     p.runtimeBytes = s.runtimeBytes;
@@ -346,7 +345,7 @@ void applyFreezing(RunState &s)
 void buildWeights(RunState &s)
 {
     const TrainConfig &c = s.config;
-    const torch::Dtype dtype = c.baseDtype == "bf16" ? torch::kBFloat16 : torch::kFloat;
+    const torch::Dtype dtype = c.baseDtype == BaseDtype::Bf16 ? torch::kBFloat16 : torch::kFloat;
     if (!c.model.empty() && isClassifierFolder(c.model)) {
         // Continuing a classifier: its head and labels come with it.
         ClassifierLoadOptions options;
@@ -778,7 +777,7 @@ void loadCheckpointWeights(RunState &s, const std::string &checkpoint)
         s.imported.tokenizer = s.tokenizer;
         s.modelConfig = s.imported.config;
         LoadOptions options;
-        options.computeDtype = s.config.baseDtype == "bf16" ? torch::kBFloat16 : torch::kFloat;
+        options.computeDtype = s.config.baseDtype == BaseDtype::Bf16 ? torch::kBFloat16 : torch::kFloat;
         s.model = buildModel(s.imported, options);
         loadLoraAdapter(s.model, checkpoint);
     } else if (isClassifierFolder(checkpoint)) {

@@ -31,7 +31,7 @@ tb::TrainConfig smallRun(const QString &runDir)
 {
     tb::TrainConfig c;
     c.data = corpus().toStdString();
-    c.preset = "nano";
+    c.preset = tb::ModelPreset::Nano;
     c.vocabSize = 400;
     c.contextLength = 32;
     c.batchSize = 4;
@@ -70,14 +70,14 @@ private Q_SLOTS:
     void learningRateSchedule()
     {
         // Warmup: (s + 1) / (warmup + 1) of the peak.
-        QCOMPARE(tb::learningRateAt("cosine", 0, 100, 2000, 1e-3, 1e-4), 1e-3 / 101);
-        QCOMPARE(tb::learningRateAt("cosine", 99, 100, 2000, 1e-3, 1e-4), 1e-3 * 100 / 101);
-        QVERIFY(qFuzzyCompare(tb::learningRateAt("cosine", 100, 100, 2000, 1e-3, 1e-4), 1e-3));
-        QVERIFY(qFuzzyCompare(tb::learningRateAt("cosine", 1050, 100, 2000, 1e-3, 1e-4), 5.5e-4));
-        QVERIFY(qFuzzyCompare(tb::learningRateAt("cosine", 2000, 100, 2000, 1e-3, 1e-4), 1e-4));
-        QVERIFY(qFuzzyCompare(tb::learningRateAt("linear", 1050, 100, 2000, 1e-3, 1e-4), 5.5e-4));
-        QVERIFY(qFuzzyCompare(tb::learningRateAt("linear", 575, 100, 2000, 1e-3, 1e-4), 7.75e-4));
-        QCOMPARE(tb::learningRateAt("constant", 1500, 100, 2000, 1e-3, 1e-4), 1e-3);
+        QCOMPARE(tb::learningRateAt(tb::LrSchedule::Cosine, 0, 100, 2000, 1e-3, 1e-4), 1e-3 / 101);
+        QCOMPARE(tb::learningRateAt(tb::LrSchedule::Cosine, 99, 100, 2000, 1e-3, 1e-4), 1e-3 * 100 / 101);
+        QVERIFY(qFuzzyCompare(tb::learningRateAt(tb::LrSchedule::Cosine, 100, 100, 2000, 1e-3, 1e-4), 1e-3));
+        QVERIFY(qFuzzyCompare(tb::learningRateAt(tb::LrSchedule::Cosine, 1050, 100, 2000, 1e-3, 1e-4), 5.5e-4));
+        QVERIFY(qFuzzyCompare(tb::learningRateAt(tb::LrSchedule::Cosine, 2000, 100, 2000, 1e-3, 1e-4), 1e-4));
+        QVERIFY(qFuzzyCompare(tb::learningRateAt(tb::LrSchedule::Linear, 1050, 100, 2000, 1e-3, 1e-4), 5.5e-4));
+        QVERIFY(qFuzzyCompare(tb::learningRateAt(tb::LrSchedule::Linear, 575, 100, 2000, 1e-3, 1e-4), 7.75e-4));
+        QCOMPARE(tb::learningRateAt(tb::LrSchedule::Constant, 1500, 100, 2000, 1e-3, 1e-4), 1e-3);
     }
 
     // Two AdamW steps computed by hand: m, v, bias correction, decoupled decay on the
@@ -290,7 +290,7 @@ private Q_SLOTS:
         tb::TrainConfig c = tb::loadTrainConfig((dir + "/run.toml").toStdString(), {"max_steps=7", "schedule=linear"});
         QCOMPARE(c.learningRate, 0.002);
         QCOMPARE(c.maxSteps, int64_t(7));
-        QCOMPARE(c.schedule, std::string("linear"));
+        QVERIFY(c.schedule == tb::LrSchedule::Linear);
         // The resolved config round-trips through JSON.
         tb::TrainConfig back = tb::trainConfigFromJson(tb::trainConfigToJson(c), "back");
         QCOMPARE(back.maxSteps, c.maxSteps);

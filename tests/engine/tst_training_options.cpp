@@ -37,7 +37,7 @@ tb::TrainConfig smallRun(const QString &runDir)
 {
     tb::TrainConfig c;
     c.data = corpus().toStdString();
-    c.preset = "nano";
+    c.preset = tb::ModelPreset::Nano;
     c.vocabSize = 400;
     c.contextLength = 32;
     c.batchSize = 4;

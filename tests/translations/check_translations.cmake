@@ -1,13 +1,18 @@
-# ui.translations: the zh_CN translation is complete. lupdate re-reads ui/ and app/ into a
-# copy of the committed .ts; a string the code has but the file lacks comes back as
-# "unfinished", as does one left untranslated. Any such entry fails the test, named.
-# Inputs: LUPDATE, TS (the committed .ts), SOURCE_DIR, WORK_DIR.
+# ui.translations: the zh_CN translation is complete. lupdate re-reads ui/, app/ and the
+# engine's TB_TR_NOOP texts (update_translations' arguments, LUPDATE_ARGS) into a copy of the
+# committed .ts; a string the code has but the file lacks comes back as "unfinished", as does
+# one left untranslated. Any such entry fails the test, named.
+# Inputs: LUPDATE, LUPDATE_ARGS ("|"-separated), TS (the committed .ts), SOURCE_DIR, WORK_DIR.
 file(MAKE_DIRECTORY "${WORK_DIR}")
 get_filename_component(name "${TS}" NAME)
 set(copy "${WORK_DIR}/${name}")
 configure_file("${TS}" "${copy}" COPYONLY)
+string(REPLACE "|" ";" lupdate_args "${LUPDATE_ARGS}")
+if(NOT lupdate_args MATCHES "TB_TR_NOOP" OR NOT lupdate_args MATCHES "/engine")
+  message(FATAL_ERROR "LUPDATE_ARGS must read engine/ with TB_TR_NOOP as QT_TRANSLATE_NOOP: ${LUPDATE_ARGS}")
+endif()
 execute_process(
-  COMMAND "${LUPDATE}" -locations relative -no-obsolete "${SOURCE_DIR}/ui" "${SOURCE_DIR}/app" -ts "${copy}"
+  COMMAND "${LUPDATE}" ${lupdate_args} -ts "${copy}"
   WORKING_DIRECTORY "${SOURCE_DIR}"
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
@@ -37,6 +42,6 @@ if(count GREATER 0)
                       "translations/zh_CN/*.json, run update_translations and fill_zh_CN.py):\n  ${names}")
 endif()
 if(total EQUAL 0)
-  message(FATAL_ERROR "lupdate found no strings in ${SOURCE_DIR}/ui and app/")
+  message(FATAL_ERROR "lupdate found no strings in ${SOURCE_DIR}/ui, app/ and engine/")
 endif()
 message(STATUS "zh_CN: all ${total} strings translated")

@@ -105,7 +105,7 @@ private Q_SLOTS:
         m.run = m.runsDir + "/tiny";
         tb::TrainConfig c;
         c.data = corpus.toStdString();
-        c.preset = "nano";
+        c.preset = tb::ModelPreset::Nano;
         c.vocabSize = 400;
         c.contextLength = 128;
         c.batchSize = 4;

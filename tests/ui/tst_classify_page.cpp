@@ -30,9 +30,9 @@ private Q_SLOTS:
         tb::TrainConfig c;
         c.data = (dir + "/train.csv").toStdString();
         c.validationData = (dir + "/val.csv").toStdString();
-        c.tokenizerType = "char";
+        c.tokenizerType = tb::TokenizerType::Char;
         c.vocabSize = 100;
-        c.preset = "nano";
+        c.preset = tb::ModelPreset::Nano;
         c.contextLength = 64;
         c.batchSize = 12;
         c.maxSteps = 60;

@@ -2,6 +2,7 @@
 // resumes an interrupted one on the Train page, exports one to GGUF, and deletes one.
 #include "chat_page.h"
 #include "chat_pane.h"
+#include "engine_text.h"
 #include "main_window.h"
 #include "metric_plot.h"
 #include "run_status.h"
@@ -23,7 +24,7 @@ tb::TrainConfig run(const QString &corpus, const QString &dir)
 {
     tb::TrainConfig c;
     c.data = corpus.toStdString();
-    c.preset = "nano";
+    c.preset = tb::ModelPreset::Nano;
     c.vocabSize = 400;
     c.contextLength = 32;
     c.batchSize = 4;
@@ -148,7 +149,8 @@ private Q_SLOTS:
         auto *table = page->findChild<QTableWidget *>();
         QCOMPARE(table->item(0, 1)->text(), runStatusText("finished"));
         QCOMPARE(table->item(0, 2)->text(), QStringLiteral("8 / 8"));
-        QVERIFY2(table->item(0, 3)->text().contains("val_loss 3.135"), qPrintable(table->item(0, 3)->text()));
+        QVERIFY2(table->item(0, 3)->text().contains(metricDisplayName("val_loss") + " 3.135"), qPrintable(table->item(0, 3)->text()));
+        QVERIFY2(table->item(0, 3)->toolTip().contains("val_loss 3.135"), qPrintable(table->item(0, 3)->toolTip()));
         QVERIFY2(table->item(0, 4)->text().contains("at step 4"), qPrintable(table->item(0, 4)->text()));
         page->selectRuns({0});
         auto *plot = page->findChild<MetricPlot *>();

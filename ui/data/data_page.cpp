@@ -1,5 +1,6 @@
 #include "data_page.h"
 
+#include "engine_text.h"
 #include "qcustomplot_include.h"
 
 #include <QAbstractTableModel>
@@ -100,8 +101,10 @@ DataPage::DataPage(QWidget *parent) : QWidget(parent)
     });
     m_format = new QComboBox;
     m_format->setAccessibleName(tr("Dataset format"));
-    for (const char *f : {"auto", "chat", "sharegpt", "alpaca", "text", "classification"})
-        m_format->addItem(QString::fromLatin1(f), QString::fromLatin1(f));
+    for (const auto &choice : tb::enumChoices(tb::DatasetFormat{})) { // the format option's choices
+        m_format->addItem(engineText(choice.label), QString::fromLatin1(choice.name));
+        m_format->setItemData(m_format->count() - 1, QString::fromLatin1(choice.name), Qt::ToolTipRole);
+    }
     m_format->setToolTip(tr("Detected from the extension and the first rows; choose another to override"));
     m_tokenizer = new QLineEdit;
     m_tokenizer->setAccessibleName(tr("Tokenizer for counting tokens"));

@@ -1,5 +1,6 @@
 #include "model_page.h"
 
+#include "engine_text.h"
 #include "model_worker.h"
 #include "scratch_worker.h"
 
@@ -36,17 +37,13 @@ enum Column { ColPreset, ColShape, ColHeads, ColContext, ColParameters, ColMemor
 
 const QString kCustom = QStringLiteral("custom");
 
-// The presets the Train page offers (the engine's option table), in its order.
+// The presets the Train page offers (the engine's ModelPreset list), smallest first.
 QStringList presetNames()
 {
-    for (const tb::TrainOptionInfo &info : tb::trainOptionInfo())
-        if (info.key == "preset") {
-            QStringList names;
-            for (const std::string &c : info.choices)
-                names << QString::fromStdString(c);
-            return names;
-        }
-    return {QStringLiteral("micro")};
+    QStringList names;
+    for (const auto &choice : tb::enumChoices(tb::ModelPreset{}))
+        names << QString::fromLatin1(choice.name);
+    return names;
 }
 
 QString mib(long long bytes)
@@ -82,8 +79,13 @@ QTableWidgetItem *cell(const QString &text, const QString &tip = QString())
 
 } // namespace
 
-ModelPage::ModelPage(ModelWorker *worker, QWidget *parent) : QWidget(parent), m_worker(worker)
+ModelPage::ModelPage(QWidget *parent) : QWidget(parent)
 {
+    qRegisterMetaType<SnapshotPtr>();
+    m_worker = new ModelWorker;
+    m_worker->moveToThread(&m_workerThread);
+    connect(&m_workerThread, &QThread::finished, m_worker, &QObject::deleteLater);
+    m_workerThread.start();
     m_scratch = new ScratchWorker;
     m_scratch->moveToThread(&m_scratchThread);
     connect(&m_scratchThread, &QThread::finished, m_scratch, &QObject::deleteLater);
@@ -105,20 +107,24 @@ ModelPage::ModelPage(ModelWorker *worker, QWidget *parent) : QWidget(parent), m_
             return;
         m_progress->setValue(percent);
         m_loadStatus->setText(tr("Loading %1").arg(tensor));
+        Q_EMIT loadProgress(tensor);
     }, Qt::QueuedConnection);
-    connect(m_worker, &ModelWorker::loaded, this, [this](const QString &card, bool) {
+    connect(m_worker, &ModelWorker::loaded, this, [this](const QString &card, bool hasTokenizer) {
         m_modelCard->setText(card);
         m_progress->setValue(100);
         m_loadStatus->setText(tr("Loaded."));
         setLoading(false);
         Q_EMIT loadFinished(true);
+        Q_EMIT modelLoaded(hasTokenizer);
     }, Qt::QueuedConnection);
+    connect(m_worker, &ModelWorker::modelReady, this, &ModelPage::modelReady, Qt::QueuedConnection);
     connect(m_worker, &ModelWorker::loadFailed, this, [this](const QString &message) {
         // The card keeps the model that is still in use; the error goes in the status line.
         m_loadStatus->setText(QStringLiteral("<span style='color:#b00020'>%1</span>").arg(message.toHtmlEscaped()));
         m_progress->setValue(0);
         setLoading(false);
         Q_EMIT loadFinished(false);
+        Q_EMIT loadFailed(message);
     }, Qt::QueuedConnection);
     connect(m_worker, &ModelWorker::loadCancelled, this, [this] {
         m_loadStatus->setText(tr("Loading cancelled; the model loaded before (if any) is still in use."));
@@ -143,6 +149,10 @@ ModelPage::ModelPage(ModelWorker *worker, QWidget *parent) : QWidget(parent), m_
 
 ModelPage::~ModelPage()
 {
+    // Shut down in order: stop flag, quit, wait; each worker is deleted on its own thread.
+    m_worker->requestStop();
+    m_workerThread.quit();
+    m_workerThread.wait();
     m_scratchThread.quit();
     m_scratchThread.wait();
 }
@@ -373,9 +383,8 @@ QWidget *ModelPage::buildTokenizerTab()
                          "which size fits."));
     form->addRow(tr("Vocabulary size"), m_tokVocab);
     m_tokType = new QComboBox;
-    m_tokType->addItem(tr("BPE (subwords)"), QStringLiteral("bpe"));
-    m_tokType->addItem(tr("Unigram (subwords)"), QStringLiteral("unigram"));
-    m_tokType->addItem(tr("Characters"), QStringLiteral("char"));
+    for (const auto &choice : tb::enumChoices(tb::TokenizerType{})) // the tokenizer_type option's choices
+        m_tokType->addItem(engineText(choice.label), QString::fromLatin1(choice.name));
     m_tokType->setAccessibleName(tr("Tokenizer model type"));
     m_tokType->setToolTip(tr("bpe or unigram subwords, or char: one piece per character (the vocabulary size is "
                              "then an upper bound)"));
@@ -447,7 +456,7 @@ QWidget *ModelPage::buildTokenizerTab()
 
 void ModelPage::openModel(const QString &path)
 {
-    if (m_loading || m_workerBusy)
+    if (m_loading)
         return;
     const QString tokenizer = m_tokenizerPath->text().trimmed();
     setLoading(true);
@@ -470,18 +479,12 @@ void ModelPage::cancelLoad()
 void ModelPage::setLoading(bool loading)
 {
     m_loading = loading;
-    m_openFolder->setEnabled(!loading && !m_workerBusy);
-    m_openFile->setEnabled(!loading && !m_workerBusy);
+    m_openFolder->setEnabled(!loading);
+    m_openFile->setEnabled(!loading);
     m_tokenizerPath->setEnabled(!loading);
     m_tokenizerBrowse->setEnabled(!loading);
     m_bf16->setEnabled(!loading);
     m_cancel->setEnabled(loading);
-}
-
-void ModelPage::setWorkerBusy(bool busy)
-{
-    m_workerBusy = busy;
-    setLoading(m_loading);
 }
 
 QString ModelPage::cardHtml() const
@@ -621,20 +624,21 @@ void ModelPage::useForTraining()
         return;
     const bool custom = row == names.size();
     const QString preset = custom ? QStringLiteral("micro") : names[row];
+    using C = tb::TrainConfig;
     QVariantMap options;
-    options.insert("model", QString()); // empty = from scratch
-    options.insert("preset", preset);
-    options.insert("vocab_size", QString::number(m_vocab->value()));
-    options.insert("context_length", QString::number(m_context->value()));
-    options.insert("batch_size", QString::number(m_batch->value()));
+    options.insert(trainKey(&C::model), QString()); // empty = from scratch
+    options.insert(trainKey(&C::preset), preset);
+    options.insert(trainKey(&C::vocabSize), QString::number(m_vocab->value()));
+    options.insert(trainKey(&C::contextLength), QString::number(m_context->value()));
+    options.insert(trainKey(&C::batchSize), QString::number(m_batch->value()));
     // 0 = the preset's value; the custom row names every dimension.
-    options.insert("num_layers", QString::number(custom ? c.numLayers : 0));
-    options.insert("hidden_size", QString::number(custom ? c.hiddenSize : 0));
-    options.insert("num_heads", QString::number(custom ? c.numHeads : 0));
-    options.insert("num_kv_heads", QString::number(custom ? c.numKvHeads : 0));
-    options.insert("intermediate_size", QString::number(custom ? c.intermediateSize : 0));
-    options.insert("tokenizer", m_chosenTokenizer);
-    options.insert("tokenizer_type", m_tokType->currentData().toString());
+    options.insert(trainKey(&C::numLayers), QString::number(custom ? c.numLayers : 0));
+    options.insert(trainKey(&C::hiddenSize), QString::number(custom ? c.hiddenSize : 0));
+    options.insert(trainKey(&C::numHeads), QString::number(custom ? c.numHeads : 0));
+    options.insert(trainKey(&C::numKvHeads), QString::number(custom ? c.numKvHeads : 0));
+    options.insert(trainKey(&C::intermediateSize), QString::number(custom ? c.intermediateSize : 0));
+    options.insert(trainKey(&C::tokenizer), m_chosenTokenizer);
+    options.insert(trainKey(&C::tokenizerType), m_tokType->currentData().toString());
     Q_EMIT scratchChosen(preset, options);
 }
 

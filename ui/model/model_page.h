@@ -1,5 +1,7 @@
 #pragma once
 
+#include "snapshot_ptr.h"
+
 #include <QThread>
 #include <QVariantMap>
 #include <QWidget>
@@ -28,21 +30,20 @@ struct ModelConfig;
 //    count, training memory estimate and time per step from a measured matmul rate;
 //    "Use for training" fills the Train page.
 //  - Tokenizer: trains a SentencePiece tokenizer on the Data page's dataset.
-// Loading runs on the window's ModelWorker (it also serves the chat); the probe and
-// tokenizer training run on this page's own ScratchWorker thread.
+// Loading runs on this page's ModelWorker thread (the page owns it); the probe and tokenizer
+// training on its ScratchWorker thread. The window follows a load through the page's signals.
 class ModelPage : public QWidget {
     Q_OBJECT
 
 public:
-    // `worker` lives on another thread and outlives this page.
-    explicit ModelPage(ModelWorker *worker, QWidget *parent = nullptr);
+    explicit ModelPage(QWidget *parent = nullptr);
     ~ModelPage() override;
 
     // Starts loading `path` (an HF folder, .gguf or llama2.c .bin); ignored while loading.
     void openModel(const QString &path);
     bool isLoading() const { return m_loading; }
-    // The shared worker is busy with a chat reply: no import until it is done.
-    void setWorkerBusy(bool busy);
+    // The worker on its thread (tests hold a load in the middle through its signals).
+    ModelWorker *worker() const { return m_worker; }
     QString cardHtml() const;
     QString loadStatus() const;
 
@@ -75,6 +76,11 @@ Q_SIGNALS:
     // To the window.
     void loadStarted(const QString &path, const QString &tokenizerPath);
     void loadFinished(bool loaded); // loaded, failed or cancelled: the page is idle again
+    void loadProgress(const QString &tensor);
+    void modelLoaded(bool hasTokenizer);
+    void loadFailed(const QString &message);
+    // After modelLoaded, for a model with a tokenizer: the model to chat with.
+    void modelReady(const SnapshotPtr &model, const QString &label);
     // Train from scratch: `options` holds Train page keys (model = "", preset, vocab_size,
     // context_length, batch_size, the dims (0 = the preset's), tokenizer, tokenizer_type).
     void scratchChosen(const QString &preset, const QVariantMap &options);
@@ -96,11 +102,11 @@ private:
     void onTokenizerFailed(const QString &message);
     void setTokenizerBusy(bool busy);
 
-    ModelWorker *m_worker = nullptr; // not owned; lives on the window's thread
+    QThread m_workerThread;
+    ModelWorker *m_worker = nullptr; // lives on m_workerThread
     QThread m_scratchThread;
     ScratchWorker *m_scratch = nullptr; // lives on m_scratchThread
     bool m_loading = false;
-    bool m_workerBusy = false;
     double m_flopsPerSecond = 0.0;
     QString m_datasetPath;
     QString m_chosenTokenizer;  // a tokenizer trained here and "used for training"

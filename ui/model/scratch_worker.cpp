@@ -68,7 +68,7 @@ void ScratchWorker::trainTokenizer(const QString &datasetPath, const QString &ou
         options.outputPrefix = prefix.toStdString();
         options.vocabSize = vocabSize;
         options.modelType = modelType.toStdString();
-        options.byteFallback = modelType != QLatin1String("char"); // as the trainer does
+        options.byteFallback = modelType != QLatin1String(tb::enumName(tb::TokenizerType::Char)); // as the trainer does
         auto tok = tb::Tokenizer::train(options);
 
         QVariantMap result;

@@ -1,5 +1,6 @@
 #include "runs_page.h"
 
+#include "engine_text.h"
 #include "metric_plot.h"
 #include "run_status.h"
 #include "runs_worker.h"
@@ -87,10 +88,11 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
 
     m_metric = new QComboBox;
     m_metric->setAccessibleName(tr("Metric to compare"));
-    m_metric->addItem(tr("validation loss"), QStringLiteral("val_loss"));
-    m_metric->addItem(tr("training loss"), QStringLiteral("loss"));
-    for (const char *m : {"val_token_acc", "macro_f1", "accuracy", "check_pass_rate", "tokens_per_s"})
-        m_metric->addItem(QString::fromLatin1(m), QString::fromLatin1(m));
+    // Named for people (metric_info.h); the key, as metrics.jsonl has it, in the tooltip.
+    for (const char *m : {"val_loss", "loss", "val_token_acc", "macro_f1", "accuracy", "check_pass_rate", "tokens_per_s"}) {
+        m_metric->addItem(metricDisplayName(QString::fromLatin1(m)), QString::fromLatin1(m));
+        m_metric->setItemData(m_metric->count() - 1, QString::fromLatin1(m), Qt::ToolTipRole);
+    }
     connect(m_metric, &QComboBox::activated, this, &RunsPage::drawCurves);
     m_plot = new MetricPlot(tr("Selected runs"));
     m_plot->setLegendAlways(true);
@@ -195,23 +197,28 @@ void RunsPage::refresh()
                                                            : runStatusText(QString::fromStdString(summary->status)));
         status->setToolTip(damaged);
         m_table->setItem(row, Status, status);
-        if (!summary) {
-            m_table->setItem(row, Started, new QTableWidgetItem(startedText(run)));
-            continue;
-        }
-        m_table->setItem(row, Steps, new QTableWidgetItem(QStringLiteral("%1 / %2").arg(summary->steps).arg(summary->totalSteps)));
-        QStringList finals;
-        for (const char *key : {"val_loss", "macro_f1", "accuracy", "check_pass_rate"})
-            if (const auto it = summary->finalMetrics.find(key); it != summary->finalMetrics.end())
-                finals << QStringLiteral("%1 %2").arg(QString::fromLatin1(key)).arg(it->second, 0, 'g', 4);
-        m_table->setItem(row, Final, new QTableWidgetItem(finals.join(QStringLiteral(", "))));
-        m_table->setItem(row, Best, new QTableWidgetItem(summary->hasBest
-                                                             ? tr("%1 %2 at step %3")
-                                                                   .arg(QString::fromStdString(summary->earlyStoppingMetric))
-                                                                   .arg(summary->bestValue, 0, 'g', 4)
-                                                                   .arg(summary->bestStep)
-                                                             : QString()));
         m_table->setItem(row, Started, new QTableWidgetItem(startedText(run)));
+        if (!summary)
+            continue;
+        m_table->setItem(row, Steps, new QTableWidgetItem(QStringLiteral("%1 / %2").arg(summary->steps).arg(summary->totalSteps)));
+        QStringList finals, keys; // named for people; the tooltip as run.json has them
+        for (const char *key : {"val_loss", "macro_f1", "accuracy", "check_pass_rate"})
+            if (const auto it = summary->finalMetrics.find(key); it != summary->finalMetrics.end()) {
+                const QString value = QString::number(it->second, 'g', 4);
+                finals << QStringLiteral("%1 %2").arg(metricDisplayName(QString::fromLatin1(key)), value);
+                keys << QStringLiteral("%1 %2").arg(QString::fromLatin1(key), value);
+            }
+        auto *finalItem = new QTableWidgetItem(finals.join(QStringLiteral(", ")));
+        finalItem->setToolTip(keys.join(QStringLiteral(", ")));
+        m_table->setItem(row, Final, finalItem);
+        const QString bestMetric = QString::fromStdString(summary->earlyStoppingMetric);
+        auto *best = new QTableWidgetItem(summary->hasBest ? tr("%1 %2 at step %3")
+                                                                 .arg(metricDisplayName(bestMetric))
+                                                                 .arg(summary->bestValue, 0, 'g', 4)
+                                                                 .arg(summary->bestStep)
+                                                           : QString());
+        best->setToolTip(bestMetric);
+        m_table->setItem(row, Best, best);
     }
     m_status->setText(tr("%n run(s)", nullptr, m_table->rowCount()));
     // The curves of the first run show at once, so the chart is never an empty frame.

@@ -7,9 +7,9 @@
 #include "classify_page.h"
 #include "project_page.h"
 #include "data_page.h"
+#include "engine_text.h"
 #include "runs_page.h"
 #include "model_page.h"
-#include "model_worker.h"
 #include "train_page.h"
 #include "thread_guard.h"
 #include "error.h"
@@ -45,57 +45,48 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     tb::markInteractiveThread();
     setWindowTitle(tr("Tunebench"));
     resize(1000, 700);
+    setAcceptDrops(true);
+    buildPages();
+    connectProjectPage();
+    connectDataAndModelToTrain();
+    connectTrainToOtherPages();
+    connectChat();
+    connectModelLoading();
+    buildFileMenu();
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About Tunebench"), this, &MainWindow::showAbout);
+    about->setObjectName(QStringLiteral("actionAbout"));
+    about->setMenuRole(QAction::AboutRole);
+    m_projectPage->showRecent(recentProjects());
+    statusBar()->showMessage(tr("Open a model: a Hugging Face folder, a GGUF file or a llama2.c checkpoint."));
+}
 
-    m_worker = new ModelWorker;
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-
+void MainWindow::buildPages()
+{
     m_tabs = new QTabWidget;
     m_projectPage = new ProjectPage;
-    m_tabs->addTab(m_projectPage, tr("Project"));
     m_data = new DataPage;
+    m_model = new ModelPage;
     m_train = new TrainPage;
+    m_chat = new ChatPage;
+    m_classify = new ClassifyPage;
+    m_runs = new RunsPage;
+    m_tabs->addTab(m_projectPage, tr("Project"));
     m_tabs->addTab(m_data, tr("Data"));
-    m_model = new ModelPage(m_worker);
     m_tabs->addTab(m_model, tr("Model"));
     m_tabs->addTab(m_train, tr("Train"));
-    m_chat = new ChatPage;
     m_tabs->addTab(m_chat, tr("Chat"));
-    m_classify = new ClassifyPage;
     m_tabs->addTab(m_classify, tr("Classify"));
-    m_runs = new RunsPage;
     m_tabs->addTab(m_runs, tr("Runs"));
-    connect(m_runs, &RunsPage::resumeRequested, this, [this](const QString &dir) {
-        if (m_train->resumeRun(dir))
-            m_tabs->setCurrentWidget(m_train);
-    });
-    // A finished run appears in the list at once.
-    connect(m_train, &TrainPage::runFinished, m_runs, &RunsPage::refresh);
-    // "Chat with this run" once the run has ended: its saved weights (best, else last).
-    connect(m_train, &TrainPage::finishedRunChatRequested, this, [this](const QString &runDir) {
-        m_chat->openModelPath(runDir);
-        m_tabs->setCurrentWidget(m_chat);
-    });
-    // A finished intent classifier is ready on the Classify page without another step.
-    connect(m_train, &TrainPage::runFinished, this, [this](const QString &status, const QString &runDir) {
-        if (status == QLatin1String("failed"))
-            return;
-        std::optional<tb::RunSummary> summary;
-        try {
-            summary = tb::RunDirectory(runDir.toStdString()).readSummary();
-        } catch (const tb::Error &) {
-            return; // the Runs page shows the damaged summary
-        }
-        if (!summary || !summary->finalMetrics.count("macro_f1"))
-            return;
-        m_classify->loadClassifier(runDir);
-        statusBar()->showMessage(tr("The classifier is ready on the Classify page (macro-F1 %1).")
-                                     .arg(summary->finalMetrics.at("macro_f1"), 0, 'f', 3));
-    });
     m_tabs->addTab(new SettingsPage, tr("Settings"));
     m_tabs->setCurrentWidget(m_projectPage);
     setCentralWidget(m_tabs);
-    m_projectPage->showRecent(recentProjects());
+    // The runs the Runs page lists are offered in the chat's model pickers.
+    m_chat->setRunsDirectory(QDir(QStringLiteral("runs")).absolutePath());
+}
+
+void MainWindow::connectProjectPage()
+{
     connect(m_projectPage, &ProjectPage::openRequested, this, &MainWindow::openProject);
     connect(m_projectPage, &ProjectPage::trainRequested, this, &MainWindow::trainConfig);
     connect(m_projectPage, &ProjectPage::datasetRequested, this, &MainWindow::openData);
@@ -109,8 +100,79 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         else
             statusBar()->showMessage(error);
     });
-    setAcceptDrops(true);
-    // Chat with the run in progress: the Chat page asks, the Train page hands a snapshot.
+    connect(m_runs, &RunsPage::resumeRequested, this, [this](const QString &dir) {
+        if (m_train->resumeRun(dir))
+            m_tabs->setCurrentWidget(m_train);
+    });
+}
+
+// What the Data and Model pages choose fills the Train page's options.
+void MainWindow::connectDataAndModelToTrain()
+{
+    connect(m_data, &DataPage::dataChosen, this,
+            [this](const QString &path, const QString &format, const QString &validationFile, double ratio, qint64 seed) {
+                m_train->setOption(trainKey(&tb::TrainConfig::data), path);
+                m_train->setOption(trainKey(&tb::TrainConfig::format), format);
+                m_train->setOption(trainKey(&tb::TrainConfig::validationData), validationFile);
+                m_train->setOption(trainKey(&tb::TrainConfig::validationRatio), QString::number(ratio));
+                m_train->setOption(trainKey(&tb::TrainConfig::seed), QString::number(seed));
+                m_model->setDatasetPath(path);
+            });
+    // An import is what the Train page fine-tunes, and its tokenizer counts the Data page's tokens.
+    connect(m_model, &ModelPage::loadStarted, this, [this](const QString &path, const QString &tokenizer) {
+        m_data->setTokenizer(tokenizer.isEmpty() ? path : tokenizer);
+        m_train->setOption(trainKey(&tb::TrainConfig::model), path);
+    });
+    connect(m_model, &ModelPage::scratchChosen, this, [this](const QString &preset, const QVariantMap &options) {
+        for (auto it = options.begin(); it != options.end(); ++it)
+            m_train->setOption(it.key(), it.value().toString());
+        m_train->setOption(trainKey(&tb::TrainConfig::preset), preset);
+        m_tabs->setCurrentWidget(m_train);
+    });
+    connect(m_model, &ModelPage::tokenizerChosen, this,
+            [this](const QString &path) { m_train->setOption(trainKey(&tb::TrainConfig::tokenizer), path); });
+    // The estimates on the Model page are for the Train page's batch and context.
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_tabs->currentWidget() == m_model)
+            m_model->setTrainingShape(m_train->option(trainKey(&tb::TrainConfig::batchSize)).toInt(),
+                                      m_train->option(trainKey(&tb::TrainConfig::contextLength)).toInt());
+    });
+}
+
+// A run that ended is listed on the Runs page, offered in the chat, and a classifier is
+// ready on the Classify page.
+void MainWindow::connectTrainToOtherPages()
+{
+    connect(m_train, &TrainPage::runFinished, m_runs, &RunsPage::refresh);
+    connect(m_train, &TrainPage::runFinished, m_chat, &ChatPage::refreshRuns);
+    // "Chat with this run" once the run has ended: its saved weights (best, else last).
+    connect(m_train, &TrainPage::finishedRunChatRequested, this, [this](const QString &runDir) {
+        m_chat->openModelPath(runDir);
+        m_tabs->setCurrentWidget(m_chat);
+    });
+    connect(m_train, &TrainPage::runFinished, this, &MainWindow::offerClassifier);
+}
+
+void MainWindow::offerClassifier(const QString &status, const QString &runDir)
+{
+    if (status == QLatin1String("failed"))
+        return;
+    std::optional<tb::RunSummary> summary;
+    try {
+        summary = tb::RunDirectory(runDir.toStdString()).readSummary();
+    } catch (const tb::Error &) {
+        return; // the Runs page shows the damaged summary
+    }
+    if (!summary || !summary->finalMetrics.count("macro_f1"))
+        return;
+    m_classify->loadClassifier(runDir);
+    statusBar()->showMessage(tr("The classifier is ready on the Classify page (macro-F1 %1).")
+                                 .arg(summary->finalMetrics.at("macro_f1"), 0, 'f', 3));
+}
+
+// Chat with the run in progress: the Chat page asks, the Train page hands a snapshot.
+void MainWindow::connectChat()
+{
     connect(m_chat, &ChatPage::liveSnapshotWanted, m_train, &TrainPage::chatWithRun);
     connect(m_train, &TrainPage::snapshotReady, m_chat, &ChatPage::useLiveSnapshot);
     connect(m_chat, &ChatPage::liveSnapshotInUse, this, [this](qint64 step) {
@@ -119,85 +181,41 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         Q_EMIT chatSnapshotInUse(step);
     });
     connect(m_chat, &ChatPage::replyDone, this, &MainWindow::replyDone);
-    // The runs the Runs page lists are offered in the chat's model pickers.
-    m_chat->setRunsDirectory(QDir(QStringLiteral("runs")).absolutePath());
-    connect(m_train, &TrainPage::runFinished, m_chat, &ChatPage::refreshRuns);
-    // The data chosen on the Data page is what the Train page trains on.
-    connect(m_data, &DataPage::dataChosen, this,
-            [this](const QString &path, const QString &format, const QString &validationFile, double ratio, qint64 seed) {
-                m_train->setOption("data", path);
-                m_train->setOption("format", format);
-                m_train->setOption("validation_data", validationFile);
-                m_train->setOption("validation_ratio", QString::number(ratio));
-                m_train->setOption("seed", QString::number(seed));
-                m_model->setDatasetPath(path);
-            });
-    // The Model page: an import is what the Train page fine-tunes; a size from scratch or a
-    // tokenizer trained there fill the Train page's options.
-    connect(m_model, &ModelPage::loadStarted, this, [this](const QString &path, const QString &tokenizer) {
-        setBusy(true);
-        // The model's tokenizer counts the Data page's tokens.
-        m_data->setTokenizer(tokenizer.isEmpty() ? path : tokenizer);
-        m_train->setOption("model", path);
-    });
-    connect(m_worker, &ModelWorker::loadCancelled, this, [this] { setBusy(false); }, Qt::QueuedConnection);
-    connect(m_model, &ModelPage::scratchChosen, this, [this](const QString &preset, const QVariantMap &options) {
-        for (auto it = options.begin(); it != options.end(); ++it)
-            m_train->setOption(it.key(), it.value().toString());
-        m_train->setOption("preset", preset);
-        m_tabs->setCurrentWidget(m_train);
-    });
-    connect(m_model, &ModelPage::tokenizerChosen, this,
-            [this](const QString &path) { m_train->setOption("tokenizer", path); });
-    // The estimates on the Model page are for the Train page's batch and context.
-    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
-        if (m_tabs->currentWidget() == m_model)
-            m_model->setTrainingShape(m_train->option("batch_size").toInt(), m_train->option("context_length").toInt());
-    });
+}
 
-    connect(m_worker, &ModelWorker::loadProgress, this, [this](int, const QString &tensor) {
-        statusBar()->showMessage(tr("Loading %1").arg(tensor));
-    }, Qt::QueuedConnection);
-    connect(m_worker, &ModelWorker::loaded, this, [this](const QString &card, bool hasTokenizer) {
-        Q_UNUSED(card); // the Model page shows it
-        setBusy(false);
+// The Model page loads; the window shows where it stands and hands the model to the chat.
+void MainWindow::connectModelLoading()
+{
+    connect(m_model, &ModelPage::loadProgress, this,
+            [this](const QString &tensor) { statusBar()->showMessage(tr("Loading %1").arg(tensor)); });
+    connect(m_model, &ModelPage::modelLoaded, this, [this](bool hasTokenizer) {
         statusBar()->showMessage(hasTokenizer ? tr("Model loaded. Chat is ready.")
                                               : tr("Model loaded without a tokenizer: choose one to chat."));
         if (hasTokenizer)
             m_tabs->setCurrentWidget(m_chat);
         Q_EMIT modelLoaded();
-    }, Qt::QueuedConnection);
+    });
     // The loaded model itself goes to the chat (shared, not loaded twice).
-    qRegisterMetaType<SnapshotPtr>();
-    connect(m_worker, &ModelWorker::modelReady, m_chat, &ChatPage::talkTo, Qt::QueuedConnection);
-    connect(m_worker, &ModelWorker::loadFailed, this, [this](const QString &message) {
-        setBusy(false);
+    connect(m_model, &ModelPage::modelReady, m_chat, &ChatPage::talkTo);
+    connect(m_model, &ModelPage::loadFailed, this, [this](const QString &message) {
         statusBar()->showMessage(message);
         Q_EMIT modelLoadFailed(message);
-    }, Qt::QueuedConnection);
-    m_thread.start();
-    buildFileMenu();
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    QAction *about = help->addAction(tr("&About Tunebench"), this, &MainWindow::showAbout);
-    about->setObjectName(QStringLiteral("actionAbout"));
-    about->setMenuRole(QAction::AboutRole);
-    statusBar()->showMessage(tr("Open a model: a Hugging Face folder, a GGUF file or a llama2.c checkpoint."));
+    });
 }
 
 MainWindow::~MainWindow()
 {
     saveSession();
-    // Shut down in order: stop flag, quit, wait; the worker is deleted on its own thread.
-    m_worker->requestStop();
-    m_thread.quit();
-    m_thread.wait();
 }
 
 void MainWindow::openModel(const QString &path)
 {
-    if (m_busy)
-        return;
-    m_model->openModel(path);
+    m_model->openModel(path); // ignored while a load is running
+}
+
+bool MainWindow::isBusy() const
+{
+    return m_model->isLoading();
 }
 
 // Projects and model imports, one menu action away from any page.
@@ -306,7 +324,7 @@ bool MainWindow::trainConfig(const QString &configPath)
     // Each click is a new run: <project>/runs/<config>-<date-time>.
     const QString stem = QFileInfo(configPath).completeBaseName();
     const QString root = m_project.isOpen() ? m_project.runsDir() : QStringLiteral("runs");
-    m_train->setOption(QStringLiteral("run_dir"),
+    m_train->setOption(trainKey(&tb::TrainConfig::runDir),
                        QDir(root).absoluteFilePath(stem + QDateTime::currentDateTime().toString(QStringLiteral("-yyyyMMdd-HHmmss"))));
     m_tabs->setCurrentWidget(m_train);
     return m_train->start();
@@ -373,10 +391,4 @@ void MainWindow::dropEvent(QDropEvent *event)
     const auto urls = event->mimeData()->urls();
     if (!urls.isEmpty() && urls.first().isLocalFile())
         openData(urls.first().toLocalFile());
-}
-
-void MainWindow::setBusy(bool busy)
-{
-    m_busy = busy;
-    m_model->setWorkerBusy(busy && !m_model->isLoading());
 }

@@ -3,7 +3,6 @@
 #include "project.h"
 
 #include <QMainWindow>
-#include <QThread>
 
 class ChatPage;
 class ClassifyPage;
@@ -11,7 +10,6 @@ class ProjectPage;
 class DataPage;
 class RunsPage;
 class ModelPage;
-class ModelWorker;
 class QTabWidget;
 class TrainPage;
 class QLabel;
@@ -31,7 +29,7 @@ public:
 
     // Starts loading `path` (an HF folder, .gguf or llama2.c .bin) on the worker thread.
     void openModel(const QString &path);
-    bool isBusy() const { return m_busy; }
+    bool isBusy() const; // a model is loading
     TrainPage *trainPage() const { return m_train; }
     DataPage *dataPage() const { return m_data; }
     ClassifyPage *classifyPage() const { return m_classify; }
@@ -72,12 +70,17 @@ Q_SIGNALS:
     void chatSnapshotInUse(qint64 step);
 
 private:
-    void setBusy(bool busy);
+    void buildPages();
+    void connectProjectPage();
+    void connectDataAndModelToTrain();
+    void connectTrainToOtherPages();
+    void connectChat();
+    void connectModelLoading();
+    void offerClassifier(const QString &status, const QString &runDir);
     void buildFileMenu();
     void saveSession() const;
     void restoreSession();
 
-    QThread m_thread;
     Project m_project;
     ProjectPage *m_projectPage = nullptr;
     TrainPage *m_train = nullptr;
@@ -87,7 +90,5 @@ private:
     ModelPage *m_model = nullptr;
     QTabWidget *m_tabs = nullptr;
     ChatPage *m_chat = nullptr;
-    ModelWorker *m_worker = nullptr; // lives on m_thread
-    bool m_busy = false;
 
 };

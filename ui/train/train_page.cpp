@@ -1,6 +1,7 @@
 #include "train_page.h"
 
 #include "distributed_run.h"
+#include "engine_text.h"
 #include "metric_plot.h"
 #include "run_status.h"
 #include "train_worker.h"
@@ -35,81 +36,117 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <map>
+#include <optional>
+#include <type_traits>
 
 namespace {
 
-QString groupTitle(const QString &group)
+QString groupTitle(tb::TrainOptionGroup group)
 {
-    if (group == QLatin1String("data"))
+    switch (group) {
+    case tb::TrainOptionGroup::Data:
         return TrainPage::tr("Data");
-    if (group == QLatin1String("model"))
+    case tb::TrainOptionGroup::Model:
         return TrainPage::tr("Model");
-    if (group == QLatin1String("method"))
+    case tb::TrainOptionGroup::Method:
         return TrainPage::tr("Method");
-    if (group == QLatin1String("optimisation"))
+    case tb::TrainOptionGroup::Optimisation:
         return TrainPage::tr("Optimisation");
+    case tb::TrainOptionGroup::Evaluation:
+        break;
+    }
     return TrainPage::tr("Evaluation");
 }
 
-// What each option does, in the user's language; docs/training.md has the long form.
-QString optionHelp(const QString &key)
+// A value as the form holds it: the text config files and --set use.
+template <typename T>
+QString formText(const T &value)
 {
-    static const QHash<QString, const char *> help = {
-        {"data", QT_TRANSLATE_NOOP("TrainPage", "Training file: chat JSONL, ShareGPT, Alpaca, .txt, or CSV/TSV/JSONL with text and label columns")},
-        {"validation_data", QT_TRANSLATE_NOOP("TrainPage", "A separate validation file; empty = a share of the training rows")},
-        {"format", QT_TRANSLATE_NOOP("TrainPage", "The file's format; auto detects it from the extension and the first rows")},
-        {"chat_template", QT_TRANSLATE_NOOP("TrainPage", "How conversations become tokens; empty = the model's own template")},
-        {"on_error", QT_TRANSLATE_NOOP("TrainPage", "A bad row: skip it (and report its line) or stop at the first one")},
-        {"overlong", QT_TRANSLATE_NOOP("TrainPage", "An example longer than the context: truncate (keeps the last assistant turn) or skip")},
-        {"text_split", QT_TRANSLATE_NOOP("TrainPage", "Plain text: one document per paragraph, or the whole file as one stream")},
-        {"validation_ratio", QT_TRANSLATE_NOOP("TrainPage", "Share of the rows held out for validation (fixed by the seed)")},
-        {"packing", QT_TRANSLATE_NOOP("TrainPage", "Put several short examples in one row; attention never crosses two examples")},
-        {"train_on_all_tokens", QT_TRANSLATE_NOOP("TrainPage", "Take the loss on every token, not only the assistant's replies")},
-        {"text_column", QT_TRANSLATE_NOOP("TrainPage", "Classification: the column holding the text")},
-        {"label_column", QT_TRANSLATE_NOOP("TrainPage", "Classification: the column holding the label")},
-        {"model", QT_TRANSLATE_NOOP("TrainPage", "Model to fine-tune (HF folder, GGUF, llama2.c); empty = train from scratch")},
-        {"tokenizer", QT_TRANSLATE_NOOP("TrainPage", "A SentencePiece .model; from scratch and empty = train one on the data")},
-        {"preset", QT_TRANSLATE_NOOP("TrainPage", "Model size when training from scratch")},
-        {"context_length", QT_TRANSLATE_NOOP("TrainPage", "Tokens per training row")},
-        {"vocab_size", QT_TRANSLATE_NOOP("TrainPage", "Pieces of a tokenizer trained from scratch")},
-        {"tokenizer_type", QT_TRANSLATE_NOOP("TrainPage", "bpe or unigram subwords, or char: one piece per character")},
-        {"task", QT_TRANSLATE_NOOP("TrainPage", "Language model or intent classifier; auto follows the data")},
-        {"lora_rank", QT_TRANSLATE_NOOP("TrainPage", "LoRA: rank of the adapters; 0 = full fine-tuning")},
-        {"lora_alpha", QT_TRANSLATE_NOOP("TrainPage", "LoRA: the adapters are scaled by alpha / rank")},
-        {"lora_dropout", QT_TRANSLATE_NOOP("TrainPage", "LoRA: dropout on the adapters' input while training")},
-        {"lora_targets", QT_TRANSLATE_NOOP("TrainPage", "LoRA: layers that get adapters (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj)")},
-        {"freeze_embeddings", QT_TRANSLATE_NOOP("TrainPage", "Keep the token embeddings fixed")},
-        {"freeze_layers", QT_TRANSLATE_NOOP("TrainPage", "Keep the bottom N layers fixed")},
-        {"freeze_base", QT_TRANSLATE_NOOP("TrainPage", "Classifier: train only the head")},
-        {"base_dtype", QT_TRANSLATE_NOOP("TrainPage", "bf16 halves the memory of a frozen base (LoRA, head only)")},
-        {"autocast", QT_TRANSLATE_NOOP("TrainPage", "bf16: matrix products in bfloat16, about twice as fast on CPUs with AVX-512 BF16")},
-        {"gradient_checkpointing", QT_TRANSLATE_NOOP("TrainPage", "Recompute each layer in the backward pass: much less memory, about a third more time")},
-        {"max_steps", QT_TRANSLATE_NOOP("TrainPage", "Optimizer steps; 0 = let epochs decide")},
-        {"epochs", QT_TRANSLATE_NOOP("TrainPage", "Passes over the data when max_steps is 0")},
-        {"batch_size", QT_TRANSLATE_NOOP("TrainPage", "Rows per micro-batch")},
-        {"grad_accumulation", QT_TRANSLATE_NOOP("TrainPage", "Micro-batches per optimizer step")},
-        {"learning_rate", QT_TRANSLATE_NOOP("TrainPage", "Peak learning rate")},
-        {"min_learning_rate", QT_TRANSLATE_NOOP("TrainPage", "Learning rate at the end of the schedule")},
-        {"warmup_steps", QT_TRANSLATE_NOOP("TrainPage", "Steps of linear warm-up")},
-        {"schedule", QT_TRANSLATE_NOOP("TrainPage", "Learning rate after the warm-up")},
-        {"weight_decay", QT_TRANSLATE_NOOP("TrainPage", "AdamW's decoupled weight decay (not on norms)")},
-        {"grad_clip", QT_TRANSLATE_NOOP("TrainPage", "Clip the gradient's global norm; 0 = off")},
-        {"seed", QT_TRANSLATE_NOOP("TrainPage", "The same seed repeats a run exactly")},
-        {"threads", QT_TRANSLATE_NOOP("TrainPage", "CPU threads; 0 = every core")},
-        {"eval_every", QT_TRANSLATE_NOOP("TrainPage", "Steps between evaluations; step 0 is the baseline")},
-        {"eval_batches", QT_TRANSLATE_NOOP("TrainPage", "Batches per evaluation during the run; the last one covers the whole split")},
-        {"checkpoint_every", QT_TRANSLATE_NOOP("TrainPage", "Steps between checkpoints; 0 = at every evaluation")},
-        {"keep_last", QT_TRANSLATE_NOOP("TrainPage", "Checkpoints to keep, besides the best")},
-        {"keep_best", QT_TRANSLATE_NOOP("TrainPage", "Keep the checkpoint with the best early-stopping metric")},
-        {"early_stopping_metric", QT_TRANSLATE_NOOP("TrainPage", "Metric to watch: val_loss, macro_f1, check_pass_rate…; auto picks by task")},
-        {"early_stopping_patience", QT_TRANSLATE_NOOP("TrainPage", "Stop after this many evaluations without improvement; 0 = off")},
-        {"dialogue_checks", QT_TRANSLATE_NOOP("TrainPage", "JSONL of prompts with must_contain / must_not_contain / regex rules, run at every evaluation")},
-        {"dialogue_check_tokens", QT_TRANSLATE_NOOP("TrainPage", "New tokens per dialogue check")},
-        {"memory_limit_mb", QT_TRANSLATE_NOOP("TrainPage", "Refuse a run whose memory estimate exceeds this; 0 = what is free now")},
-        {"run_dir", QT_TRANSLATE_NOOP("TrainPage", "Where config, log, metrics and checkpoints go; empty = runs/<date-time>")},
-    };
-    const auto it = help.constFind(key);
-    return it == help.constEnd() ? key : TrainPage::tr(it.value());
+    if constexpr (std::is_enum_v<T>) {
+        return QString::fromLatin1(tb::enumName(value));
+    } else if constexpr (std::is_same_v<T, bool>) {
+        return value ? QStringLiteral("true") : QStringLiteral("false");
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        return QString::fromStdString(value);
+    } else if constexpr (std::is_floating_point_v<T>) {
+        // 0.00002, not 2e-05: what a person would type.
+        QString text = QString::number(value, 'f', 10);
+        while (text.endsWith(QLatin1Char('0')))
+            text.chop(1);
+        if (text.endsWith(QLatin1Char('.')))
+            text.chop(1);
+        return text;
+    } else {
+        return QString::number(value);
+    }
+}
+
+struct PresetValue {
+    QString key;
+    QString value;
+};
+
+// One value of a preset, named by its TrainConfig field and given in the field's own type:
+// a renamed option, or a value of the wrong type, does not compile.
+template <typename T, typename V>
+PresetValue presetValue(T tb::TrainConfig::*field, const V &value)
+{
+    return {trainKey(field), formText(T(value))};
+}
+
+// What each preset sets; the data file and the model stay. Every preset first resets the
+// options that tell the presets apart.
+std::optional<QList<PresetValue>> presetValues(const QString &name)
+{
+    using C = tb::TrainConfig;
+    QList<PresetValue> values = {presetValue(&C::loraRank, 0),
+                                 presetValue(&C::task, tb::TaskType::Auto),
+                                 presetValue(&C::freezeBase, false),
+                                 presetValue(&C::baseDtype, tb::BaseDtype::F32),
+                                 presetValue(&C::earlyStoppingPatience, 0)};
+    if (name == QLatin1String("lora"))
+        values += {presetValue(&C::loraRank, 8),
+                   presetValue(&C::loraAlpha, 16.0),
+                   presetValue(&C::learningRate, 0.0002),
+                   presetValue(&C::minLearningRate, 0.00002),
+                   presetValue(&C::warmupSteps, 20),
+                   presetValue(&C::maxSteps, 300),
+                   presetValue(&C::baseDtype, tb::BaseDtype::Bf16),
+                   presetValue(&C::autocast, tb::Autocast::Bf16),
+                   presetValue(&C::batchSize, 4)};
+    else if (name == QLatin1String("full"))
+        values += {presetValue(&C::learningRate, 0.00005),
+                   presetValue(&C::minLearningRate, 0.000005),
+                   presetValue(&C::warmupSteps, 50),
+                   presetValue(&C::maxSteps, 500),
+                   presetValue(&C::batchSize, 4),
+                   presetValue(&C::autocast, tb::Autocast::Bf16)};
+    else if (name == QLatin1String("scratch"))
+        values += {presetValue(&C::model, ""),
+                   presetValue(&C::preset, tb::ModelPreset::Micro),
+                   presetValue(&C::tokenizerType, tb::TokenizerType::Bpe),
+                   presetValue(&C::vocabSize, 2000),
+                   presetValue(&C::learningRate, 0.001),
+                   presetValue(&C::minLearningRate, 0.0001),
+                   presetValue(&C::warmupSteps, 100),
+                   presetValue(&C::maxSteps, 1000),
+                   presetValue(&C::batchSize, 8),
+                   presetValue(&C::autocast, tb::Autocast::Bf16)};
+    else if (name == QLatin1String("classifier"))
+        values += {presetValue(&C::task, tb::TaskType::Classification),
+                   presetValue(&C::format, tb::DatasetFormat::Classification),
+                   presetValue(&C::preset, tb::ModelPreset::Nano),
+                   presetValue(&C::learningRate, 0.003),
+                   presetValue(&C::warmupSteps, 20),
+                   presetValue(&C::maxSteps, 300),
+                   presetValue(&C::batchSize, 16),
+                   presetValue(&C::earlyStoppingMetric, "macro_f1"),
+                   presetValue(&C::earlyStoppingPatience, 3),
+                   presetValue(&C::evalEvery, 50)};
+    else
+        return std::nullopt;
+    return values;
 }
 
 QString editorValue(QWidget *w)
@@ -178,8 +215,9 @@ QWidget *TrainPage::buildOptions()
     connect(m_preset, &QComboBox::activated, this, [this] { applyPreset(m_preset->currentData().toString()); });
 
     auto *tabs = new QTabWidget;
-    QHash<QString, QFormLayout *> forms;
-    for (const char *group : {"data", "model", "method", "optimisation", "evaluation"}) {
+    std::map<tb::TrainOptionGroup, QFormLayout *> forms;
+    using G = tb::TrainOptionGroup;
+    for (G group : {G::Data, G::Model, G::Method, G::Optimisation, G::Evaluation}) {
         auto *page = new QWidget;
         forms[group] = new QFormLayout(page);
         auto *scroll = new QScrollArea;
@@ -187,25 +225,42 @@ QWidget *TrainPage::buildOptions()
         scroll->setWidgetResizable(true);
         tabs->addTab(scroll, groupTitle(group));
     }
+    // The form is the engine's option table: a label and an editor per option, in its group's
+    // tab. People read the label and the help; the config key is in the tooltip for those
+    // who write config files.
     for (const tb::TrainOptionInfo &o : tb::trainOptionInfo()) {
         const QString key = QString::fromStdString(o.key);
         const QString value = QString::fromStdString(o.defaultValue);
+        const QString label = engineText(o.label);
+        const QString help = engineText(o.help);
+        const QString toolTip = tr("%1\nIn a config file: %2").arg(help, key);
         QWidget *editor = nullptr;
-        if (o.kind == "bool") {
+        switch (o.kind) {
+        case tb::TrainOptionKind::Bool: {
             auto *box = new QCheckBox;
             box->setChecked(value == QLatin1String("true"));
             editor = box;
-        } else if (o.kind == "choice") {
+            break;
+        }
+        case tb::TrainOptionKind::Choice: {
             auto *combo = new QComboBox;
-            for (const std::string &c : o.choices)
-                combo->addItem(c.empty() ? tr("(the model's)") : QString::fromStdString(c), QString::fromStdString(c));
+            for (const tb::TrainOptionChoice &c : o.choices) {
+                const QString name = QString::fromStdString(c.name);
+                combo->addItem(engineText(c.label), name);
+                const QString written = name.isEmpty() ? QStringLiteral("\"\"") : name;
+                combo->setItemData(combo->count() - 1, tr("In a config file: %1").arg(written), Qt::ToolTipRole);
+            }
             combo->setCurrentIndex(combo->findData(value));
             editor = combo;
-        } else if (o.kind == "path") {
+            break;
+        }
+        case tb::TrainOptionKind::File:
+        case tb::TrainOptionKind::Folder:
+        case tb::TrainOptionKind::OutputFolder: {
             auto *row = new QWidget;
             auto *line = new QLineEdit(value);
             auto *browse = new QPushButton(tr("Browse…"));
-            const bool folder = key == QLatin1String("run_dir") || key == QLatin1String("model");
+            const bool folder = o.kind != tb::TrainOptionKind::File;
             connect(browse, &QPushButton::clicked, this, [this, line, folder] {
                 const QString path = folder ? QFileDialog::getExistingDirectory(this, tr("Choose a folder"), line->text())
                                             : QFileDialog::getOpenFileName(this, tr("Choose a file"), line->text());
@@ -217,25 +272,31 @@ QWidget *TrainPage::buildOptions()
             h->addWidget(line, 1);
             h->addWidget(browse);
             editor = row;
-        } else {
+            break;
+        }
+        case tb::TrainOptionKind::Text:
+        case tb::TrainOptionKind::Int:
+        case tb::TrainOptionKind::Real: {
             auto *line = new QLineEdit(value);
-            if (o.kind == "int")
+            if (o.kind == tb::TrainOptionKind::Int)
                 line->setValidator(new QIntValidator(line));
-            else if (o.kind == "real")
+            else if (o.kind == tb::TrainOptionKind::Real)
                 line->setValidator(new QDoubleValidator(line)); // accepts 1e-4
             editor = line;
+            break;
         }
-        editor->setToolTip(optionHelp(key));
+        }
+        editor->setToolTip(toolTip);
         editor->setObjectName(key);
-        // A screen reader says the option's name, then its help.
-        editor->setAccessibleName(key);
-        editor->setAccessibleDescription(optionHelp(key));
+        // A screen reader says the option's label, then its help.
+        editor->setAccessibleName(label);
+        editor->setAccessibleDescription(help);
         if (auto *inner = editor->findChild<QLineEdit *>())
-            inner->setAccessibleName(key);
-        auto *label = new QLabel(key);
-        label->setBuddy(editor);
-        label->setToolTip(optionHelp(key));
-        forms[QString::fromStdString(o.group)]->addRow(label, editor);
+            inner->setAccessibleName(label);
+        auto *labelWidget = new QLabel(label);
+        labelWidget->setBuddy(editor);
+        labelWidget->setToolTip(toolTip);
+        forms[o.group]->addRow(labelWidget, editor);
         m_fields.insert(key, editor);
     }
 
@@ -328,19 +389,38 @@ QWidget *TrainPage::buildMonitor()
     return panel;
 }
 
-void TrainPage::setOption(const QString &key, const QString &value)
+bool TrainPage::setOption(const QString &key, const QString &value)
 {
+    // A wrong key or choice is a bug in the caller (or a session saved by another version):
+    // say so, and leave the form as it was, rather than train with something else.
     QWidget *w = m_fields.value(key);
-    if (!w)
-        return;
-    if (auto *box = qobject_cast<QCheckBox *>(w))
+    if (!w) {
+        qWarning("TrainPage::setOption: '%s' is not a training option (tb::trainOptionInfo())", qPrintable(key));
+        return false;
+    }
+    if (auto *box = qobject_cast<QCheckBox *>(w)) {
+        if (value != QLatin1String("true") && value != QLatin1String("false")) {
+            qWarning("TrainPage::setOption: %s takes true or false, not '%s'", qPrintable(key), qPrintable(value));
+            return false;
+        }
         box->setChecked(value == QLatin1String("true"));
-    else if (auto *combo = qobject_cast<QComboBox *>(w))
-        combo->setCurrentIndex(std::max(0, combo->findData(value)));
-    else if (auto *line = qobject_cast<QLineEdit *>(w))
+    } else if (auto *combo = qobject_cast<QComboBox *>(w)) {
+        const int index = combo->findData(value);
+        if (index < 0) {
+            QStringList names;
+            for (int i = 0; i < combo->count(); ++i)
+                names << combo->itemData(i).toString();
+            qWarning("TrainPage::setOption: %s has no choice '%s'; choose one of %s", qPrintable(key), qPrintable(value),
+                     qPrintable(names.join(QStringLiteral(", "))));
+            return false;
+        }
+        combo->setCurrentIndex(index);
+    } else if (auto *line = qobject_cast<QLineEdit *>(w)) {
         line->setText(value);
-    else if (auto *inner = w->findChild<QLineEdit *>())
+    } else if (auto *inner = w->findChild<QLineEdit *>()) {
         inner->setText(value);
+    }
+    return true;
 }
 
 QString TrainPage::option(const QString &key) const
@@ -373,7 +453,10 @@ bool TrainPage::loadConfigFile(const QString &path, QString *error)
             text = parts.join(QLatin1Char(','));
         } else
             text = v.toString();
-        setOption(it.key(), text);
+        if (!setOption(it.key(), text)) { // the engine wrote it: the form must know it
+            *error = tr("%1: the form cannot show %2 = %3").arg(path, it.key(), text);
+            return false;
+        }
     }
     return true;
 }
@@ -392,34 +475,19 @@ void TrainPage::setFormValues(const QVariantMap &values)
         setOption(it.key(), it.value().toString());
 }
 
-void TrainPage::applyPreset(const QString &name)
+bool TrainPage::applyPreset(const QString &name)
 {
-    // Each preset sets the options that define it; the data file and model stay.
-    const QList<QPair<QString, QString>> common = {{"lora_rank", "0"}, {"task", "auto"}, {"freeze_base", "false"},
-                                                   {"base_dtype", "f32"}, {"early_stopping_patience", "0"}};
-    for (const auto &[k, v] : common)
-        setOption(k, v);
-    QList<QPair<QString, QString>> values;
-    if (name == QLatin1String("lora"))
-        values = {{"lora_rank", "8"},          {"lora_alpha", "16"},    {"learning_rate", "0.0002"},
-                  {"min_learning_rate", "0.00002"}, {"warmup_steps", "20"}, {"max_steps", "300"},
-                  {"base_dtype", "bf16"},      {"autocast", "bf16"},    {"batch_size", "4"}};
-    else if (name == QLatin1String("full"))
-        values = {{"learning_rate", "0.00005"}, {"min_learning_rate", "0.000005"}, {"warmup_steps", "50"},
-                  {"max_steps", "500"}, {"batch_size", "4"}, {"autocast", "bf16"}};
-    else if (name == QLatin1String("scratch"))
-        values = {{"model", ""},           {"preset", "micro"},         {"tokenizer_type", "bpe"},
-                  {"vocab_size", "2000"},  {"learning_rate", "0.001"},  {"min_learning_rate", "0.0001"},
-                  {"warmup_steps", "100"}, {"max_steps", "1000"},       {"batch_size", "8"},
-                  {"autocast", "bf16"}};
-    else if (name == QLatin1String("classifier"))
-        values = {{"task", "classification"}, {"format", "classification"}, {"preset", "nano"},
-                  {"learning_rate", "0.003"},   {"warmup_steps", "20"},        {"max_steps", "300"},
-                  {"batch_size", "16"},         {"early_stopping_metric", "macro_f1"},
-                  {"early_stopping_patience", "3"}, {"eval_every", "50"}};
-    for (const auto &[k, v] : values)
-        setOption(k, v);
-    m_preset->setCurrentIndex(std::max(0, m_preset->findData(name)));
+    const std::optional<QList<PresetValue>> values = presetValues(name);
+    const int index = m_preset->findData(name);
+    if (!values || index < 0) {
+        qWarning("TrainPage::applyPreset: no preset '%s'", qPrintable(name));
+        return false;
+    }
+    bool ok = true;
+    for (const PresetValue &v : *values)
+        ok = setOption(v.key, v.value) && ok;
+    m_preset->setCurrentIndex(index);
+    return ok;
 }
 
 QString TrainPage::configJson(QString *error) const
@@ -428,9 +496,9 @@ QString TrainPage::configJson(QString *error) const
     for (const tb::TrainOptionInfo &info : tb::trainOptionInfo()) {
         const QString key = QString::fromStdString(info.key);
         const QString text = editorValue(m_fields.value(key)).trimmed();
-        if (info.kind == "bool")
+        if (info.kind == tb::TrainOptionKind::Bool)
             o.insert(key, text == QLatin1String("true"));
-        else if (info.kind == "int" || info.kind == "real") {
+        else if (info.kind == tb::TrainOptionKind::Int || info.kind == tb::TrainOptionKind::Real) {
             bool ok = false;
             const double v = QLocale::c().toDouble(text, &ok);
             if (!ok) {
@@ -441,8 +509,9 @@ QString TrainPage::configJson(QString *error) const
         } else
             o.insert(key, text);
     }
-    if (o.value("run_dir").toString().isEmpty())
-        o.insert("run_dir", QDir(m_runsRoot).absoluteFilePath(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss")));
+    const QString runDir = trainKey(&tb::TrainConfig::runDir);
+    if (o.value(runDir).toString().isEmpty())
+        o.insert(runDir, QDir(m_runsRoot).absoluteFilePath(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss")));
     const QString json = QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
     try {
         tb::trainConfigFromJson(json.toStdString(), "the Train page"); // the engine's own checks
@@ -597,8 +666,13 @@ void TrainPage::onEval(const TrainEvalReport &r)
     for (const auto &[name, color] : shown) {
         if (!metrics.contains(name))
             continue;
-        if (!m_evalSeries.contains(name))
-            m_evalSeries.insert(name, m_eval->addSeries(name, color, true));
+        if (!m_evalSeries.contains(name)) {
+            // The legend names the metric for people; its key (metrics.jsonl,
+            // early_stopping_metric) is in the entry's tooltip.
+            const int series = m_eval->addSeries(metricDisplayName(name), color, true);
+            m_eval->setSeriesToolTip(series, tr("In metrics.jsonl: %1").arg(name));
+            m_evalSeries.insert(name, series);
+        }
         m_eval->addPoint(m_evalSeries.value(name), double(step), metrics.value(name).toDouble());
     }
     QStringList parts;

@@ -29,15 +29,20 @@ public:
     explicit TrainPage(QWidget *parent = nullptr);
     ~TrainPage() override;
 
-    // Presets: "lora", "full", "scratch", "classifier".
-    void applyPreset(const QString &name);
-    void setOption(const QString &key, const QString &value);
+    // Presets: "lora", "full", "scratch", "classifier"; false (and a warning) for another name.
+    bool applyPreset(const QString &name);
+    // Sets one option by its config key; trainKey(&tb::TrainConfig::data) (engine_text.h)
+    // names it from the field. Refused, with false and a warning in the log, for a key that
+    // is not an option, a name a choice does not have, or a switch that is not true/false:
+    // the form stays as it was. Other values are checked by the engine at start.
+    bool setOption(const QString &key, const QString &value);
     QString option(const QString &key) const;
     // Fills the form from a training config file (TOML or JSON, paths relative to it), so
     // a project's config is one click away. False with `error` set when it does not parse.
     bool loadConfigFile(const QString &path, QString *error);
     // Every field as text, valid or not, so unsaved edits can survive a restart.
     QVariantMap formValues() const;
+    // Values setOption refuses (an option a later version renamed) are skipped, with a warning.
     void setFormValues(const QVariantMap &values);
     // Where a run goes when run_dir is empty: <root>/<date-time> (the project's runs folder).
     void setRunsRoot(const QString &dir) { m_runsRoot = dir; }

@@ -10,6 +10,7 @@
 #include <QPushButton>
 #include <QTextStream>
 #include <QTimer>
+#include <QToolTip>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -26,7 +27,10 @@ MetricPlot::MetricPlot(const QString &title, QWidget *parent) : QWidget(parent),
     m_plot->legend->setVisible(false);
     m_plot->legend->setFont(QFont(font().family(), 8));
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-    connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent *event) { showValueAt(event->pos()); });
+    connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent *event) {
+        showValueAt(event->pos());
+        showLegendToolTip(event->pos(), event->globalPosition().toPoint());
+    });
 
     m_log = new QCheckBox(tr("Log scale"));
     connect(m_log, &QCheckBox::toggled, this, &MetricPlot::setLogScale);
@@ -66,8 +70,39 @@ int MetricPlot::addSeries(const QString &name, const QColor &color, bool points,
     if (points)
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, color, color, 5));
     m_graphs << graph;
+    m_toolTips << QString();
     m_plot->legend->setVisible(m_legendAlways || m_graphs.size() > 1);
     return int(m_graphs.size()) - 1;
+}
+
+void MetricPlot::setSeriesToolTip(int series, const QString &toolTip)
+{
+    if (series >= 0 && series < m_toolTips.size())
+        m_toolTips[series] = toolTip;
+}
+
+QString MetricPlot::seriesName(int series) const
+{
+    return series >= 0 && series < m_graphs.size() ? m_graphs[series]->name() : QString();
+}
+
+QString MetricPlot::seriesToolTip(int series) const
+{
+    return m_toolTips.value(series);
+}
+
+void MetricPlot::showLegendToolTip(const QPoint &position, const QPoint &globalPosition)
+{
+    if (!m_plot->legend->visible())
+        return;
+    for (int i = 0; i < m_graphs.size(); ++i) {
+        QCPPlottableLegendItem *item = m_plot->legend->itemWithPlottable(m_graphs[i]);
+        if (item && !m_toolTips[i].isEmpty() && item->rect().contains(position)) {
+            // Hidden again once the pointer leaves the entry.
+            QToolTip::showText(globalPosition, m_toolTips[i], m_plot, item->rect());
+            return;
+        }
+    }
 }
 
 void MetricPlot::addPoint(int series, double step, double value)
@@ -103,6 +138,7 @@ void MetricPlot::removeAllSeries()
 {
     m_plot->clearGraphs();
     m_graphs.clear();
+    m_toolTips.clear();
     m_plot->legend->setVisible(m_legendAlways);
     m_plot->replot();
 }

@@ -19,6 +19,11 @@ public:
     // Adds a series; `dashed` for smoothed or secondary lines, `points` for sparse
     // evaluations (drawn as markers joined by a line).
     int addSeries(const QString &name, const QColor &color, bool points = false, bool dashed = false);
+    // What hovering the series' legend entry shows (e.g. the metric's key in files).
+    void setSeriesToolTip(int series, const QString &toolTip);
+    QString seriesName(int series) const;
+    QString seriesToolTip(int series) const;
+    int seriesCount() const { return int(m_graphs.size()); }
     void addPoint(int series, double step, double value);
     void clear();
     void removeAllSeries();
@@ -32,6 +37,7 @@ public:
 
 private:
     void showValueAt(const QPoint &position);
+    void showLegendToolTip(const QPoint &position, const QPoint &globalPosition);
     void exportInteractively();
     void scheduleReplot();
 
@@ -40,6 +46,7 @@ private:
     QCheckBox *m_log = nullptr;
     QLabel *m_readout = nullptr;
     QList<QCPGraph *> m_graphs;
+    QStringList m_toolTips; // one per graph
     bool m_replotPending = false;
     bool m_legendAlways = false;
 };
