@@ -17,13 +17,13 @@
 namespace tb {
 
 // What a run trains; Auto follows the data (classification data -> a classifier).
-enum class TaskType { Auto, CausalLm, Classification };
-inline constexpr EnumChoice<TaskType> kTaskTypeChoices[] = {
-    {TaskType::Auto, "auto", TB_TR_NOOP("TrainOption", "Follow the data")},
-    {TaskType::CausalLm, "causal_lm", TB_TR_NOOP("TrainOption", "Language model")},
-    {TaskType::Classification, "classification", TB_TR_NOOP("TrainOption", "Classifier")},
+enum class TaskKind { Auto, CausalLm, Classification };
+inline constexpr EnumChoice<TaskKind> kTaskKindChoices[] = {
+    {TaskKind::Auto, "auto", TB_TR_NOOP("TrainOption", "Follow the data")},
+    {TaskKind::CausalLm, "causal_lm", TB_TR_NOOP("TrainOption", "Language model")},
+    {TaskKind::Classification, "classification", TB_TR_NOOP("TrainOption", "Classifier")},
 };
-constexpr const auto &enumChoices(TaskType) { return kTaskTypeChoices; }
+constexpr const auto &enumChoices(TaskKind) { return kTaskKindChoices; }
 
 // How a frozen base is stored: bfloat16 halves its memory (LoRA, head-only).
 enum class BaseDtype { F32, Bf16 };
@@ -70,7 +70,7 @@ struct TrainConfig {
     bool tieEmbeddings = true;      // from scratch
 
     // Task and method
-    TaskType task = TaskType::Auto;
+    TaskKind task = TaskKind::Auto;
     int64_t loraRank = 0;           // 0 = full fine-tuning; > 0 = LoRA adapters of this rank
     double loraAlpha = 16.0;
     double loraDropout = 0.05;

@@ -243,7 +243,7 @@ void prepareData(RunState &s)
     if (s.data.train.empty())
         throw Error(c.data + ": no usable training examples (see the problems above)");
     const bool classificationData = r.detected == DatasetFormat::Classification;
-    s.classification = c.task == TaskType::Classification || (c.task == TaskType::Auto && classificationData);
+    s.classification = c.task == TaskKind::Classification || (c.task == TaskKind::Auto && classificationData);
     if (s.classification != classificationData)
         throw Error(c.data + ": task \"" + enumName(c.task) + "\" needs "
                     + (s.classification ? "classification" : "text or chat") + " data, but the file holds "

@@ -120,7 +120,7 @@ private Q_SLOTS:
         QVERIFY(c.textSplit == tb::TextSplit::Stream);
         QVERIFY(c.preset == tb::ModelPreset::Base);
         QVERIFY(c.tokenizerType == tb::TokenizerType::Char);
-        QVERIFY(c.task == tb::TaskType::Classification);
+        QVERIFY(c.task == tb::TaskKind::Classification);
         QVERIFY(c.baseDtype == tb::BaseDtype::Bf16);
         QVERIFY(c.autocast == tb::Autocast::Bf16);
         QVERIFY(c.schedule == tb::LrSchedule::Constant);

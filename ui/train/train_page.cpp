@@ -101,7 +101,7 @@ std::optional<QList<PresetValue>> presetValues(const QString &name)
 {
     using C = tb::TrainConfig;
     QList<PresetValue> values = {presetValue(&C::loraRank, 0),
-                                 presetValue(&C::task, tb::TaskType::Auto),
+                                 presetValue(&C::task, tb::TaskKind::Auto),
                                  presetValue(&C::freezeBase, false),
                                  presetValue(&C::baseDtype, tb::BaseDtype::F32),
                                  presetValue(&C::earlyStoppingPatience, 0)};
@@ -134,7 +134,7 @@ std::optional<QList<PresetValue>> presetValues(const QString &name)
                    presetValue(&C::batchSize, 8),
                    presetValue(&C::autocast, tb::Autocast::Bf16)};
     else if (name == QLatin1String("classifier"))
-        values += {presetValue(&C::task, tb::TaskType::Classification),
+        values += {presetValue(&C::task, tb::TaskKind::Classification),
                    presetValue(&C::format, tb::DatasetFormat::Classification),
                    presetValue(&C::preset, tb::ModelPreset::Nano),
                    presetValue(&C::learningRate, 0.003),
