@@ -21,14 +21,6 @@ Run cli(const QStringList &args, const QByteArray &input = {})
     return tbtest::runCli(args, input);
 }
 
-QString idsOf(const QJsonArray &a)
-{
-    QStringList s;
-    for (const auto &v : a)
-        s << QString::number(v.toInt());
-    return s.join(',');
-}
-
 } // namespace
 
 class TestCli : public QObject {
@@ -88,10 +80,10 @@ private Q_SLOTS:
         QFile f(expectedPath);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QJsonObject greedy = QJsonDocument::fromJson(f.readAll()).object()["greedy"].toObject();
-        Run r = cli({"generate", path, "--prompt-ids", idsOf(greedy["prompt_ids"].toArray()), "--ids",
+        Run r = cli({"generate", path, "--prompt-ids", tbtest::joinIds(greedy["prompt_ids"].toArray()), "--ids",
                      "--ignore-eos", "--max-new-tokens", QString::number(greedy["new_tokens"].toInt())});
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.out.trimmed(), idsOf(greedy["expected_ids"].toArray()));
+        QCOMPARE(r.out.trimmed(), tbtest::joinIds(greedy["expected_ids"].toArray()));
     }
 
     void convertToGgufAndBack()
@@ -116,7 +108,7 @@ private Q_SLOTS:
         Run r = cli({"tokenize", tokenizer, "Hello world", "--json"});
         QCOMPARE(r.exitCode, 0);
         const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
-        QCOMPARE(idsOf(j["ids"].toArray()), QStringLiteral("1,15043,3186"));
+        QCOMPARE(tbtest::joinIds(j["ids"].toArray()), QStringLiteral("1,15043,3186"));
     }
 
     void trainTokenizer()

@@ -12,7 +12,7 @@ namespace {
 
 using Run = tbtest::CliRun;
 
-Run cli(const QStringList &args)
+Run datasetCli(const QStringList &args)
 {
     return tbtest::runCli(args, {}, 120000);
 }
@@ -32,7 +32,7 @@ private Q_SLOTS:
     {
         TB_REQUIRE_SHARED(model, "models/llama2-tokenizer.model");
         const QString data = dataFile("chat_errors.jsonl");
-        const Run r = cli({"dataset", "inspect", data, "--model", model, "--template", "zephyr", "--context", "64",
+        const Run r = datasetCli({"dataset", "inspect", data, "--model", model, "--template", "zephyr", "--context", "64",
                            "--validation-ratio", "0"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains("rows read: 8, used: 3, truncated: 1, skipped (too long): 0, skipped (invalid): 5"),
@@ -55,7 +55,7 @@ private Q_SLOTS:
     void allTokensMarksEverything()
     {
         TB_REQUIRE_SHARED(model, "models/llama2-tokenizer.model");
-        const Run r = cli({"dataset", "inspect", dataFile("chat_errors.jsonl"), "--model", model, "--template",
+        const Run r = datasetCli({"dataset", "inspect", dataFile("chat_errors.jsonl"), "--model", model, "--template",
                            "zephyr", "--context", "64", "--validation-ratio", "0", "--all-tokens"});
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains("⟦<s> <|system|>\nYou are terse.</s>"), qPrintable(r.out));
@@ -65,7 +65,7 @@ private Q_SLOTS:
     {
         TB_REQUIRE_SHARED(model, "models/llama2-tokenizer.model");
         const QString data = dataFile("chat_errors.jsonl");
-        const Run r = cli({"dataset", "inspect", data, "--model", model, "--on-error", "stop"});
+        const Run r = datasetCli({"dataset", "inspect", data, "--model", model, "--on-error", "stop"});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.startsWith("error: " + data + ":2: bad JSON"), qPrintable(r.err));
         QCOMPARE(r.err.count('\n'), 1);
@@ -75,7 +75,7 @@ private Q_SLOTS:
     {
         TB_REQUIRE_SHARED(model, "models/llama2-tokenizer.model");
         const QString data = dataFile("classify.csv");
-        const Run r = cli({"dataset", "inspect", data, "--model", model, "--validation-ratio", "0"});
+        const Run r = datasetCli({"dataset", "inspect", data, "--model", model, "--validation-ratio", "0"});
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains("labels (4): 0=greeting 1=multi 2=plain 3=quote"), qPrintable(r.out));
         QVERIFY(r.out.contains(data + ":9: the quoted field opened on line 9 is never closed"));

@@ -12,14 +12,6 @@
 
 namespace {
 
-QString idsOf(const QJsonArray &a)
-{
-    QStringList s;
-    for (const auto &v : a)
-        s << QString::number(v.toInt());
-    return s.join(',');
-}
-
 bool buildHas(const std::string &prefix)
 {
     for (const std::string &d : tb::availableDevices())
@@ -58,10 +50,10 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QJsonObject greedy = QJsonDocument::fromJson(f.readAll()).object()["greedy"].toObject();
         const tbtest::CliRun r =
-            tbtest::runCli({"--device", device, "generate", model, "--prompt-ids", idsOf(greedy["prompt_ids"].toArray()),
+            tbtest::runCli({"--device", device, "generate", model, "--prompt-ids", tbtest::joinIds(greedy["prompt_ids"].toArray()),
                             "--ids", "--ignore-eos", "--max-new-tokens", QString::number(greedy["new_tokens"].toInt())});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QCOMPARE(r.out.trimmed(), idsOf(greedy["expected_ids"].toArray()));
+        QCOMPARE(r.out.trimmed(), tbtest::joinIds(greedy["expected_ids"].toArray()));
     }
 
     void autoIsCpuWithoutAGpu()

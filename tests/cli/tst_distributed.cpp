@@ -30,13 +30,6 @@ QString base()
     return dir;
 }
 
-void writeFile(const QString &path, const QByteArray &content)
-{
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(content);
-}
-
 // Chat rows whose user and assistant turns vary in length (2..14 and 1..24 words): only the
 // assistant's tokens train, so every row and every rank's share has a different count.
 QString chatData()
@@ -66,7 +59,7 @@ QString chatData()
         rows += QJsonDocument(QJsonObject{{"messages", messages}}).toJson(QJsonDocument::Compact) + "\n";
     }
     path = base() + "/chat.jsonl";
-    writeFile(path, rows);
+    tbtest::writeFile(path, rows);
     return path;
 }
 
@@ -92,7 +85,7 @@ QString config(const QString &name, int batch, int steps, double timeoutS = 30)
                         {"keep_last", 3},
                         {"dist_timeout_s", timeoutS},
                         {"run_dir", (base() + "/" + name).toStdString()}};
-    writeFile(path, QByteArray::fromStdString(j.dump(2)));
+    tbtest::writeFile(path, QByteArray::fromStdString(j.dump(2)));
     return path;
 }
 

@@ -11,13 +11,6 @@
 
 namespace {
 
-void writeFile(const QString &path, const QByteArray &content)
-{
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(content);
-}
-
 QList<QJsonObject> events(const QString &jsonLines, const QString &kind)
 {
     QList<QJsonObject> out;
@@ -41,9 +34,9 @@ private Q_SLOTS:
     {
         const QString dir = tbtest::tempDir() + "/intents";
         QDir().mkpath(dir);
-        writeFile(dir + "/train.csv", tbtest::intentsCsv(40, 0));
-        writeFile(dir + "/val.csv", tbtest::intentsCsv(8, 5));
-        writeFile(dir + "/run.json", R"({"data": "train.csv", "validation_data": "val.csv", "tokenizer_type": "char",
+        tbtest::writeFile(dir + "/train.csv", tbtest::intentsCsv(40, 0));
+        tbtest::writeFile(dir + "/val.csv", tbtest::intentsCsv(8, 5));
+        tbtest::writeFile(dir + "/run.json", R"({"data": "train.csv", "validation_data": "val.csv", "tokenizer_type": "char",
             "vocab_size": 100, "preset": "nano", "context_length": 64, "batch_size": 12, "max_steps": 60,
             "learning_rate": 0.003, "warmup_steps": 5, "eval_every": 20, "threads": 2})");
         const tbtest::CliRun train = tbtest::runCli({"train", dir + "/run.json", "--json", "--set", "run_dir=" + dir + "/run"});
@@ -85,8 +78,8 @@ private Q_SLOTS:
         QDir().mkpath(dir);
         QFile in(source);
         QVERIFY(in.open(QIODevice::ReadOnly));
-        writeFile(dir + "/corpus.txt", in.read(30000));
-        writeFile(dir + "/base.json", R"({"data": "corpus.txt", "preset": "nano", "vocab_size": 400, "context_length": 48,
+        tbtest::writeFile(dir + "/corpus.txt", in.read(30000));
+        tbtest::writeFile(dir + "/base.json", R"({"data": "corpus.txt", "preset": "nano", "vocab_size": 400, "context_length": 48,
             "batch_size": 4, "max_steps": 6, "eval_every": 0, "threads": 2})");
         tbtest::CliRun base = tbtest::runCli({"train", dir + "/base.json", "--set", "run_dir=" + dir + "/base"});
         QVERIFY2(base.exitCode == 0, qPrintable(base.err));
@@ -122,11 +115,11 @@ private Q_SLOTS:
         for (int i = 0; i < 40; ++i)
             chats += QString(R"({"messages": [{"role": "user", "content": "Can I return item %1?"}, {"role": "assistant", "content": "Please contact support about item %1."}]})"
                              "\n").arg(i).toUtf8();
-        writeFile(dir + "/chat.jsonl", chats);
-        writeFile(dir + "/checks.jsonl", R"({"name": "mentions support", "prompt": "Can I return item 7?", "must_contain": ["support"]}
+        tbtest::writeFile(dir + "/chat.jsonl", chats);
+        tbtest::writeFile(dir + "/checks.jsonl", R"({"name": "mentions support", "prompt": "Can I return item 7?", "must_contain": ["support"]}
 {"name": "no promises", "prompt": "Can I return item 9?", "must_not_contain": ["guaranteed"]}
 )");
-        writeFile(dir + "/run.json", R"({"data": "chat.jsonl", "chat_template": "chatml", "tokenizer_type": "char",
+        tbtest::writeFile(dir + "/run.json", R"({"data": "chat.jsonl", "chat_template": "chatml", "tokenizer_type": "char",
             "vocab_size": 100, "preset": "nano", "context_length": 96, "batch_size": 8, "max_steps": 10,
             "eval_every": 5, "threads": 2, "dialogue_checks": "checks.jsonl", "dialogue_check_tokens": 16,
             "early_stopping_metric": "check_pass_rate"})");

@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QStringList>
 #include <QTemporaryDir>
+#include <QtTest/QtTest>
 
 #include <exception>
 #include <thread>
@@ -109,6 +110,21 @@ void onWorkerThread(const std::function<void()> &work)
     worker.join();
     if (failure)
         std::rethrow_exception(failure);
+}
+
+void writeFile(const QString &path, const QByteArray &content)
+{
+    QFile f(path);
+    QVERIFY2(f.open(QIODevice::WriteOnly | QIODevice::Truncate), qPrintable(path));
+    QCOMPARE(f.write(content), qint64(content.size()));
+}
+
+QString joinIds(const QJsonArray &ids)
+{
+    QStringList s;
+    for (const auto &v : ids)
+        s << QString::number(v.toInt());
+    return s.join(',');
 }
 
 } // namespace tbtest

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QJsonArray>
 #include <QObject>
 #include <QString>
 
@@ -40,6 +41,12 @@ bool installTranslatorFromEnvironment(QObject *owner);
 // A small labelled intent set (text,label CSV): three intents with distinct wording from
 // templates. `offset` picks other fillers, so rows for validation are not training copies.
 QByteArray intentsCsv(int perIntent, int offset);
+
+// Writes (replaces) a file with exactly `content`; a failure fails the calling test.
+void writeFile(const QString &path, const QByteArray &content);
+
+// Token ids as the CLI's --ids / --prompt-ids take them: "1,15043,3186".
+QString joinIds(const QJsonArray &ids);
 
 // Runs `work` on a separate thread and waits for it, rethrowing what it throws. UI tests
 // prepare fixtures (training runs, models) this way, because the engine refuses the GUI

@@ -1,6 +1,7 @@
 // ctest-labels: unit
 // The dataset layer: format detection, every kind of bad row reported on its exact line,
 // skip vs stop, CSV quoting, column mapping, the seeded split and length statistics.
+#include "engine_test_util.h"
 #include "test_support.h"
 
 #include "csv_reader.h"
@@ -21,16 +22,6 @@ namespace {
 std::string dataFile(const char *name)
 {
     return QDir(tbtest::sourceDir()).absoluteFilePath(QStringLiteral("tests/data/datasets/") + name).toStdString();
-}
-
-std::string writeTemp(const QString &name, const QByteArray &contents)
-{
-    const QString path = tbtest::tempDir() + "/" + name;
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return {};
-    f.write(contents);
-    return path.toStdString();
 }
 
 // "line: substring" for each problem, to compare against a table.
@@ -59,7 +50,7 @@ std::string manyConversations()
                                "{\"role\": \"assistant\", \"content\": \"Answer %1.\"}]}\n")
                     .arg(i)
                     .toUtf8();
-    return writeTemp("many.jsonl", text);
+    return tbtest::writeTemp("many.jsonl", text);
 }
 
 } // namespace
@@ -103,13 +94,13 @@ private Q_SLOTS:
     void detectByContentWithoutExtension()
     {
         // The first line is broken JSON; the second decides. Unknown extension, JSON content.
-        const std::string path = writeTemp("noext.data", "{\"conversations\": [\n"
+        const std::string path = tbtest::writeTemp("noext.data", "{\"conversations\": [\n"
                                                          "{\"conversations\": [{\"from\": \"human\", \"value\": \"a\"}, "
                                                          "{\"from\": \"gpt\", \"value\": \"b\"}]}\n");
         QCOMPARE(tb::detectDatasetFormat(path), tb::DatasetFormat::ShareGpt);
-        const std::string text = writeTemp("notes.data", "Just some prose.\n");
+        const std::string text = tbtest::writeTemp("notes.data", "Just some prose.\n");
         QCOMPARE(tb::detectDatasetFormat(text), tb::DatasetFormat::PlainText);
-        const std::string unknown = writeTemp("unknown.jsonl", "{\"foo\": 1}\n");
+        const std::string unknown = tbtest::writeTemp("unknown.jsonl", "{\"foo\": 1}\n");
         QVERIFY_THROWS_EXCEPTION(tb::Error, tb::detectDatasetFormat(unknown));
     }
 
@@ -264,7 +255,7 @@ private Q_SLOTS:
         if (!loadTokenizer())
             QSKIP("missing shared file: models/llama2-tokenizer.model");
         // Only the overlong row is bad here: truncating costs nothing, skipping is an error.
-        const std::string path = writeTemp("long.jsonl",
+        const std::string path = tbtest::writeTemp("long.jsonl",
                                            "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, "
                                            "{\"role\": \"assistant\", \"content\": \"ok\"}]}\n"
                                            "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, "
@@ -379,7 +370,7 @@ private Q_SLOTS:
         QCOMPARE(data.train[1].ids, expected);
 
         // Numeric labels sort as numbers, and JSON numbers are labels too.
-        const std::string numeric = writeTemp("numeric.jsonl", "{\"t\": \"a\", \"y\": 10}\n{\"t\": \"b\", \"y\": 2}\n"
+        const std::string numeric = tbtest::writeTemp("numeric.jsonl", "{\"t\": \"a\", \"y\": 10}\n{\"t\": \"b\", \"y\": 2}\n"
                                                                "{\"t\": \"c\", \"y\": \"1\"}\n");
         options.textColumn = "t";
         options.labelColumn = "y";

@@ -2,6 +2,7 @@
 // which llama.cpp uses too) byte for byte; round trips are checked against the float32
 // reference logits; Q8_0/BF16 dequantisation against values computed by hand; damaged files
 // must end in one-line errors naming the file.
+#include "engine_test_util.h"
 #include "test_support.h"
 
 #include "error.h"
@@ -22,12 +23,6 @@
 
 namespace {
 
-nlohmann::json readJson(const QString &path)
-{
-    std::ifstream in(path.toStdString());
-    return nlohmann::json::parse(in);
-}
-
 std::string readBytes(const std::string &path, uint64_t offset, uint64_t bytes)
 {
     std::ifstream in(path, std::ios::binary);
@@ -37,17 +32,6 @@ std::string readBytes(const std::string &path, uint64_t offset, uint64_t bytes)
     return in.gcount() == std::streamsize(bytes) ? out : std::string();
 }
 
-void writeBytes(const std::string &path, const std::string &bytes)
-{
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), std::streamsize(bytes.size()));
-}
-
-torch::Tensor idsTensor(const std::vector<int64_t> &ids)
-{
-    return torch::tensor(ids, torch::kLong).view({1, int64_t(ids.size())}); // (1, T)
-}
-
 std::vector<int64_t> greedyCached(tb::LlamaModel &model, const std::vector<int64_t> &prompt, int count)
 {
     torch::NoGradGuard noGrad;
@@ -55,10 +39,10 @@ std::vector<int64_t> greedyCached(tb::LlamaModel &model, const std::vector<int64
     tb::ForwardOptions options;
     options.cache = &cache;
     std::vector<int64_t> out;
-    torch::Tensor logits = model->forward(idsTensor(prompt), options); // (1, T, V)
+    torch::Tensor logits = model->forward(tbtest::idsTensor(prompt), options); // (1, T, V)
     for (int i = 0; i < count; ++i) {
         out.push_back(logits[0][-1].argmax().item<int64_t>());
-        logits = model->forward(idsTensor({out.back()}), options);
+        logits = model->forward(tbtest::idsTensor({out.back()}), options);
     }
     return out;
 }
@@ -72,7 +56,7 @@ struct Reference {
 
 Reference readReference(const QString &path)
 {
-    const nlohmann::json j = readJson(path);
+    const nlohmann::json j = tbtest::readJsonFile(path.toStdString());
     Reference r;
     const auto ids = j["input_ids"].get<std::vector<std::vector<int64_t>>>();
     r.input = torch::empty({int64_t(ids.size()), int64_t(ids[0].size())}, torch::kLong);
@@ -409,7 +393,7 @@ private Q_SLOTS:
         const uint32_t two = 2;
         std::memcpy(all.data() + 4, &two, 4);
         const std::string v2 = m_dir.toStdString() + "/v2.gguf";
-        writeBytes(v2, all);
+        tbtest::writeBytes(v2, all);
         tb::LoadedModel loaded = tb::loadModel(v2);
         const Reference ref = readReference(expectedPath);
         torch::NoGradGuard noGrad;
@@ -470,7 +454,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, bytes);
         QFETCH(QString, needle);
         const std::string path = (m_dir + "/damaged.gguf").toStdString();
-        writeBytes(path, bytes.toStdString());
+        tbtest::writeBytes(path, bytes.toStdString());
         expectError([&] { tb::importGguf(path); }, path, needle.toStdString());
         expectError([&] { tb::loadModel(path); }, path, needle.toStdString()); // detected by content or suffix
     }
@@ -481,9 +465,9 @@ private Q_SLOTS:
         const std::string out = exportFixture(hfDir, "F32");
         const std::string all = readBytes(out, 0, uint64_t(QFileInfo(QString::fromStdString(out)).size()));
         const std::string cut = m_dir.toStdString() + "/cut.gguf";
-        writeBytes(cut, all.substr(0, all.size() - 100));
+        tbtest::writeBytes(cut, all.substr(0, all.size() - 100));
         expectError([&] { tb::importGguf(cut); }, cut, "lies past the end");
-        writeBytes(cut, all.substr(0, 200));
+        tbtest::writeBytes(cut, all.substr(0, 200));
         expectError([&] { tb::importGguf(cut); }, cut, "truncated GGUF file");
     }
 
@@ -505,7 +489,7 @@ private Q_SLOTS:
                 const size_t at = 4 + size_t(rng() % (headerEnd - 4)); // keep the magic
                 bytes[at] = char(round % 3 == 0 ? 0xff : rng() & 0xff);
             }
-            writeBytes(bad, bytes);
+            tbtest::writeBytes(bad, bytes);
             try {
                 tb::importGguf(bad);
                 tb::loadModel(bad); // whatever parses must also load (or be refused) sanely
@@ -553,7 +537,7 @@ private Q_SLOTS:
         const uint32_t v = value;
         std::memcpy(all.data() + valueAt, &v, 4);
         const std::string bad = m_dir.toStdString() + "/mismatch.gguf";
-        writeBytes(bad, all);
+        tbtest::writeBytes(bad, all);
         expectError([&] { tb::importGguf(bad); }, bad, needle.toStdString());
     }
 

@@ -1,6 +1,7 @@
 // llama2.c v0 import: the fixture checkpoint (Meta's interleaved q/k order) must reproduce the
 // float32 reference logits and greedy ids of tiny-llama-f32, and a file whose size does not
 // match its header must be refused with a one-line error.
+#include "engine_test_util.h"
 #include "test_support.h"
 
 #include "error.h"
@@ -16,17 +17,6 @@
 
 namespace {
 
-nlohmann::json readJson(const QString &path)
-{
-    std::ifstream in(path.toStdString());
-    return nlohmann::json::parse(in);
-}
-
-torch::Tensor idsTensor(const std::vector<int64_t> &ids)
-{
-    return torch::tensor(ids, torch::kLong).view({1, int64_t(ids.size())}); // (1, T)
-}
-
 // Greedy argmax decoding, incrementally through the KV cache or by re-running the prefix.
 std::vector<int64_t> greedy(tb::LlamaModel &model, const std::vector<int64_t> &prompt, int count, bool useCache)
 {
@@ -37,12 +27,12 @@ std::vector<int64_t> greedy(tb::LlamaModel &model, const std::vector<int64_t> &p
     tb::ForwardOptions options;
     if (useCache)
         options.cache = &cache;
-    torch::Tensor logits = model->forward(idsTensor(prompt), options); // (1, T, V)
+    torch::Tensor logits = model->forward(tbtest::idsTensor(prompt), options); // (1, T, V)
     for (int i = 0; i < count; ++i) {
         const int64_t next = logits[0][-1].argmax().item<int64_t>();
         out.push_back(next);
         all.push_back(next);
-        logits = useCache ? model->forward(idsTensor({next}), options) : model->forward(idsTensor(all));
+        logits = useCache ? model->forward(tbtest::idsTensor({next}), options) : model->forward(tbtest::idsTensor(all));
     }
     return out;
 }
@@ -87,7 +77,7 @@ private Q_SLOTS:
     {
         TB_REQUIRE_SHARED(path, "fixtures/tiny-llama-f32.llama2c.bin");
         TB_REQUIRE_SHARED(expectedPath, "fixtures/tiny-llama-f32.expected.json");
-        const nlohmann::json expected = readJson(expectedPath);
+        const nlohmann::json expected = tbtest::readJsonFile(expectedPath.toStdString());
         tb::LoadedModel loaded = tb::loadModel(path.toStdString());
         QCOMPARE(loaded.format, std::string("llama2c"));
 
@@ -121,7 +111,7 @@ private Q_SLOTS:
         QFETCH(bool, useCache);
         TB_REQUIRE_SHARED(path, "fixtures/tiny-llama-f32.llama2c.bin");
         TB_REQUIRE_SHARED(expectedPath, "fixtures/tiny-llama-f32.expected.json");
-        const nlohmann::json g = readJson(expectedPath)["greedy"];
+        const nlohmann::json g = tbtest::readJsonFile(expectedPath.toStdString())["greedy"];
         tb::LoadedModel loaded = tb::loadModel(path.toStdString());
         const auto got = greedy(loaded.model, g["prompt_ids"].get<std::vector<int64_t>>(), g["new_tokens"].get<int>(),
                                 useCache);

@@ -1,6 +1,7 @@
 // LoRA: PEFT's initialisation and maths, merged == unmerged, only adapters train, dropout in
 // train mode only, PEFT's on-disk layout (names, shapes, config), save/load round trips,
 // bad adapters refused without touching the model, and a bf16 base with float32 adapters.
+#include "engine_test_util.h"
 #include "error.h"
 #include "file_util.h"
 #include "lora.h"
@@ -130,17 +131,6 @@ std::vector<std::pair<std::string, torch::Tensor>> readAll(const std::string &pa
         out.emplace_back(name, t);
     }
     return out;
-}
-
-nlohmann::json readJson(const std::string &path)
-{
-    std::ifstream in(path);
-    return nlohmann::json::parse(in);
-}
-
-void writeText(const std::string &path, const std::string &text)
-{
-    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
 }
 
 std::string copyAdapter(const std::string &from, const QString &name)
@@ -391,7 +381,7 @@ private Q_SLOTS:
     // The exact names, shapes, dtype and config fields PEFT writes and reads.
     void peftLayout()
     {
-        const auto j = readJson(m_good + "/adapter_config.json");
+        const auto j = tbtest::readJsonFile(m_good + "/adapter_config.json");
         QCOMPARE(j["peft_type"].get<std::string>(), std::string("LORA"));
         QCOMPARE(j["task_type"].get<std::string>(), std::string("CAUSAL_LM"));
         QCOMPARE(j["r"].get<int64_t>(), int64_t(4));
@@ -509,9 +499,9 @@ private Q_SLOTS:
         const std::string weights = dir + "/adapter_model.safetensors";
         const std::string configPath = dir + "/adapter_config.json";
         auto tensors = readAll(weights);
-        nlohmann::json config = readJson(configPath);
+        nlohmann::json config = tbtest::readJsonFile(configPath);
         auto rewriteWeights = [&] { tb::writeSafetensors(weights, tensors, "F32"); };
-        auto rewriteConfig = [&] { writeText(configPath, config.dump(2)); };
+        auto rewriteConfig = [&] { tbtest::writeBytes(configPath, config.dump(2)); };
 
         if (tag == "missing-tensor") {
             tensors.erase(std::remove_if(tensors.begin(), tensors.end(), [](const auto &e) {
@@ -541,7 +531,7 @@ private Q_SLOTS:
                 name = name.substr(std::string("base_model.model.").size());
             rewriteWeights();
         } else if (tag == "corrupt-config") {
-            writeText(configPath, "{\"peft_type\": \"LORA\", \"r\": 4, \"target_modules\": [\"q_pr");
+            tbtest::writeBytes(configPath, "{\"peft_type\": \"LORA\", \"r\": 4, \"target_modules\": [\"q_pr");
         } else if (tag == "not-lora") {
             config["peft_type"] = "PREFIX_TUNING";
             rewriteConfig();
@@ -554,7 +544,7 @@ private Q_SLOTS:
             const size_t at = bytes.find("\"dtype\":\"F32\"");
             QVERIFY(at != std::string::npos);
             bytes.replace(at, 13, "\"dtype\":\"I32\"");
-            writeText(weights, bytes);
+            tbtest::writeBytes(weights, bytes);
         } else if (tag == "truncated-weights") {
             fs::resize_file(weights, fs::file_size(weights) / 2);
         } else if (tag == "no-config") {

@@ -3,6 +3,7 @@
 // python3-sentencepiece (each text run between special tokens encoded on its own, as
 // Hugging Face does with legacy=true); masking off; truncation; and packing that a Llama
 // forward cannot tell from separate sequences.
+#include "engine_test_util.h"
 #include "test_support.h"
 
 #include "batching.h"
@@ -17,16 +18,6 @@
 using Ids = std::vector<int64_t>;
 
 namespace {
-
-std::string writeTemp(const QString &name, const QByteArray &contents)
-{
-    const QString path = tbtest::tempDir() + "/" + name;
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return {};
-    f.write(contents);
-    return path.toStdString();
-}
 
 const QByteArray kConversation = "{\"messages\": [{\"role\": \"system\", \"content\": \"You are terse.\"}, "
                                  "{\"role\": \"user\", \"content\": \"Hi there\"}, "
@@ -88,7 +79,7 @@ private Q_SLOTS:
         tb::DatasetOptions options;
         options.chatTemplate = tb::chatTemplateFromName(templateName.toStdString());
         options.validationRatio = 0;
-        const tb::Dataset data = tb::loadDataset(writeTemp("known.jsonl", kConversation), *tok, options);
+        const tb::Dataset data = tb::loadDataset(tbtest::writeTemp("known.jsonl", kConversation), *tok, options);
         QCOMPARE(data.train.size(), size_t(1));
         const tb::Example &e = data.train[0];
         QCOMPARE(e.ids, Ids(ids.begin(), ids.end()));
@@ -110,7 +101,7 @@ private Q_SLOTS:
 
         // Masking off: every token but the first is a target (there is no padding here).
         options.trainOnAllTokens = true;
-        const tb::Dataset all = tb::loadDataset(writeTemp("known.jsonl", kConversation), *tok, options);
+        const tb::Dataset all = tb::loadDataset(tbtest::writeTemp("known.jsonl", kConversation), *tok, options);
         QCOMPARE(all.train[0].ids, e.ids);
         tb::BatchIterator allBatches(all.train, batchOptions, 0);
         const tb::Batch allBatch = allBatches.batch(0);
@@ -127,7 +118,7 @@ private Q_SLOTS:
         tb::DatasetOptions options;
         options.validationRatio = 0;
         options.trainOnAllTokens = true;
-        const std::string path = writeTemp("two.jsonl", kConversation
+        const std::string path = tbtest::writeTemp("two.jsonl", kConversation
                                                             + "{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}, "
                                                               "{\"role\": \"assistant\", \"content\": \"Yo\"}]}\n");
         const tb::Dataset data = tb::loadDataset(path, *tok, options);
@@ -178,7 +169,7 @@ private Q_SLOTS:
                     + messages[i].content.c_str() + "\"}";
             return r + "]}\n";
         }();
-        const std::string path = writeTemp("long_chat.jsonl", row);
+        const std::string path = tbtest::writeTemp("long_chat.jsonl", row);
         const auto render = [&](std::vector<tb::ChatMessage> m) { return tb::renderChat(*tok, kind, m, false); };
         const tb::RenderedChat full = render(messages);
         const tb::RenderedChat withSystem = render({messages[0], messages[5], messages[6]});

@@ -4,6 +4,7 @@
 // tokenise the prompt and decode greedily to exactly the ids Tunebench produces. A random
 // model with the real Llama 2 vocabulary exercises the q/k permutation, the tensor names and
 // shapes, the hyperparameter keys and the embedded SentencePiece vocabulary at once.
+#include "engine_test_util.h"
 #include "test_support.h"
 
 #include "gguf_model.h"
@@ -15,11 +16,6 @@
 #include <QtTest/QtTest>
 
 namespace {
-
-torch::Tensor idsTensor(const std::vector<int64_t> &ids)
-{
-    return torch::tensor(ids, torch::kLong).view({1, int64_t(ids.size())}); // (1, T)
-}
 
 } // namespace
 
@@ -84,14 +80,14 @@ private Q_SLOTS:
             tb::KvCache cache = model->makeCache(1, int64_t(input.size()) + count);
             tb::ForwardOptions options;
             options.cache = &cache;
-            torch::Tensor logits = model->forward(idsTensor(input), options); // (1, T, V)
+            torch::Tensor logits = model->forward(tbtest::idsTensor(input), options); // (1, T, V)
             double smallestMargin = 1e9;
             for (int i = 0; i < count; ++i) {
                 const auto top = logits[0][-1].topk(2);
                 smallestMargin = std::min(smallestMargin,
                                           (std::get<0>(top)[0] - std::get<0>(top)[1]).item<double>());
                 ours.push_back(std::get<1>(top)[0].item<int64_t>());
-                logits = model->forward(idsTensor({ours.back()}), options);
+                logits = model->forward(tbtest::idsTensor({ours.back()}), options);
             }
             qInfo("Tunebench greedy: smallest top-1 margin %.3f over %d tokens", smallestMargin, count);
             // The premise of comparing argmaxes: float32 noise (~1e-5) cannot flip any of them.

@@ -1,6 +1,7 @@
 // RunDirectory, the one reader and writer of run folders: what a run is, its latest and best
 // checkpoints, its summary and metrics, and that a run folder written by an earlier version
 // (tests/data/runs/v1-chat, see its README) still opens, loads and resumes exactly.
+#include "engine_test_util.h"
 #include "error.h"
 #include "file_util.h"
 #include "model_loader.h"
@@ -33,11 +34,6 @@ QString copyGolden(const QString &name)
     fs::remove_all(to);
     fs::copy(fs::path(golden().toStdString()), to, fs::copy_options::recursive);
     return QString::fromStdString(to.string());
-}
-
-void writeText(const std::string &path, const std::string &text)
-{
-    std::ofstream(path) << text;
 }
 
 } // namespace
@@ -160,7 +156,7 @@ private Q_SLOTS:
     {
         const QString dir = copyGolden("damaged") + "/run";
         const tb::RunDirectory run(dir.toStdString());
-        writeText(run.summaryPath(), "{\"status\": ");
+        tbtest::writeBytes(run.summaryPath(), "{\"status\": ");
         try {
             run.readSummary();
             QFAIL("a torn run.json was accepted");
@@ -168,14 +164,14 @@ private Q_SLOTS:
             QVERIFY2(std::string(e.what()).find("run.json") != std::string::npos, e.what());
         }
         const std::string state = run.checkpointFolder(8) + "/trainer_state.json";
-        writeText(state, "{\"step\": -50, \"epoch\": 0, \"batch_index\": 0, \"torch_rng\": []}");
+        tbtest::writeBytes(state, "{\"step\": -50, \"epoch\": 0, \"batch_index\": 0, \"torch_rng\": []}");
         try {
             run.readTrainerState(run.checkpointFolder(8));
             QFAIL("a negative step was accepted");
         } catch (const tb::Error &e) {
             QVERIFY2(std::string(e.what()).find("trainer_state.json") != std::string::npos, e.what());
         }
-        writeText(state, "{\"step\": \"eight\"}");
+        tbtest::writeBytes(state, "{\"step\": \"eight\"}");
         try {
             run.readTrainerState(run.checkpointFolder(8));
             QFAIL("a step of the wrong type was accepted");

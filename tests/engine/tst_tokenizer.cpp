@@ -1,5 +1,6 @@
 // ctest-labels: unit
 // ctest-timeout: 300
+#include "engine_test_util.h"
 #include "test_support.h"
 
 #include "error.h"
@@ -40,17 +41,6 @@ void writeText(const QString &path, const QByteArray &bytes)
     QFile file(path);
     QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
     QCOMPARE(file.write(bytes), qint64(bytes.size()));
-}
-
-template <typename F>
-QString errorOf(F &&f)
-{
-    try {
-        f();
-    } catch (const tb::Error &e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
 }
 
 } // namespace
@@ -158,7 +148,7 @@ private Q_SLOTS:
         // Decode drops control tokens unless asked to keep them.
         QCOMPARE(tok->decode({1, 15043, 3186, 2}), std::string("Hello world"));
         QCOMPARE(tok->decode({1, 15043, 3186, 2}, true), std::string("<s>Hello world</s>"));
-        QVERIFY(!errorOf([&] { tok->decode({32000}); }).isEmpty());
+        QVERIFY(!tbtest::errorOf([&] { tok->decode({32000}); }).isEmpty());
     }
 
     void legacyFlag()
@@ -280,12 +270,12 @@ private Q_SLOTS:
         const QString broken = dir + "/broken/tokenizer_config.json";
         QVERIFY(QDir().mkpath(dir + "/broken"));
         writeText(broken, "{\"legacy\": fal");
-        QVERIFY(errorOf([&] { fresh->applyHfConfig(broken.toStdString()); }).contains(broken));
+        QVERIFY(tbtest::errorOf([&] { fresh->applyHfConfig(broken.toStdString()); }).contains(broken));
         writeText(broken, R"({"added_tokens_decoder": {"32005": {"content": "<x>", "special": true}}})");
-        const QString gap = errorOf([&] { fresh->applyHfConfig(broken.toStdString()); });
+        const QString gap = tbtest::errorOf([&] { fresh->applyHfConfig(broken.toStdString()); });
         QVERIFY2(gap.contains(broken) && gap.contains("32005"), qPrintable(gap));
         writeText(broken, R"({"eos_token": "<|nowhere|>"})");
-        QVERIFY(errorOf([&] { fresh->applyHfConfig(broken.toStdString()); }).contains("<|nowhere|>"));
+        QVERIFY(tbtest::errorOf([&] { fresh->applyHfConfig(broken.toStdString()); }).contains("<|nowhere|>"));
     }
 
     void fromVocabEquivalence_data()
@@ -327,8 +317,8 @@ private Q_SLOTS:
     void fromVocabErrors()
     {
         std::vector<tb::VocabEntry> vocab = {{"a", 0.0f, tb::PieceType::Normal}};
-        QVERIFY(errorOf([&] { tb::Tokenizer::fromVocab(vocab, "model.gguf"); }).contains("model.gguf"));
-        QVERIFY(errorOf([&] { tb::Tokenizer::fromVocab({}, "model.gguf"); }).contains("model.gguf"));
+        QVERIFY(tbtest::errorOf([&] { tb::Tokenizer::fromVocab(vocab, "model.gguf"); }).contains("model.gguf"));
+        QVERIFY(tbtest::errorOf([&] { tb::Tokenizer::fromVocab({}, "model.gguf"); }).contains("model.gguf"));
     }
 
     void setSpecialIds()
@@ -337,7 +327,7 @@ private Q_SLOTS:
         auto tok = loadLlama2(path);
         tok->setSpecialIds(1, 2, 0);
         QCOMPARE(tok->padId(), int64_t(0));
-        QVERIFY(!errorOf([&] { tok->setSpecialIds(1, 40000, -1); }).isEmpty());
+        QVERIFY(!tbtest::errorOf([&] { tok->setSpecialIds(1, 40000, -1); }).isEmpty());
     }
 
     void train_data()
@@ -396,15 +386,15 @@ private Q_SLOTS:
         options.corpusPath = corpus.toStdString();
         options.outputPrefix = (dir + "/tiny").toStdString();
         options.vocabSize = 8000;
-        const QString message = errorOf([&] { tb::Tokenizer::train(options); });
+        const QString message = tbtest::errorOf([&] { tb::Tokenizer::train(options); });
         QVERIFY2(message.contains(corpus), qPrintable(message));
         QVERIFY2(message.contains(QRegularExpression("<= ?\\d+")), qPrintable(message));
 
         options.corpusPath = (dir + "/missing.txt").toStdString();
-        QVERIFY(errorOf([&] { tb::Tokenizer::train(options); }).contains("missing.txt"));
+        QVERIFY(tbtest::errorOf([&] { tb::Tokenizer::train(options); }).contains("missing.txt"));
         options.corpusPath = corpus.toStdString();
         options.modelType = "wordpiece";
-        QVERIFY(errorOf([&] { tb::Tokenizer::train(options); }).contains("wordpiece"));
+        QVERIFY(tbtest::errorOf([&] { tb::Tokenizer::train(options); }).contains("wordpiece"));
     }
 
     void corruptModel_data()
@@ -427,10 +417,10 @@ private Q_SLOTS:
         }
         const QString path = tbtest::tempDir() + "/bad.model";
         writeText(path, bytes);
-        const QString message = errorOf([&] { tb::Tokenizer::fromFile(path.toStdString()); });
+        const QString message = tbtest::errorOf([&] { tb::Tokenizer::fromFile(path.toStdString()); });
         QVERIFY2(message.contains(path), qPrintable(message));
         const QString missing = tbtest::tempDir() + "/absent.model";
-        QVERIFY(errorOf([&] { tb::Tokenizer::fromFile(missing.toStdString()); }).contains(missing));
+        QVERIFY(tbtest::errorOf([&] { tb::Tokenizer::fromFile(missing.toStdString()); }).contains(missing));
     }
 
     void wireFormat()
@@ -455,7 +445,7 @@ private Q_SLOTS:
         QCOMPARE(f.varint, uint64_t(150));
         QVERIFY(!reader.next(f));
         tb::pbwire::Reader truncated(std::string_view(bytes).substr(0, bytes.size() - 1));
-        QVERIFY(!errorOf([&] {
+        QVERIFY(!tbtest::errorOf([&] {
                      while (truncated.next(f)) {
                      }
                  }).isEmpty());

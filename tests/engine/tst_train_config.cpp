@@ -3,6 +3,7 @@
 // config.json files written before the options were typed load and write back unchanged;
 // every option has a label and help for the form; trainOptionKey() names a field's key;
 // docs/training.md documents every key; the metric table names the metrics a run writes.
+#include "engine_test_util.h"
 #include "error.h"
 #include "metric_info.h"
 #include "test_support.h"
@@ -18,16 +19,6 @@
 #include <set>
 
 namespace {
-
-QString errorOf(const std::function<void()> &f)
-{
-    try {
-        f();
-    } catch (const tb::Error &e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
-}
 
 QByteArray readSource(const QString &relative)
 {
@@ -47,10 +38,10 @@ class TestTrainConfig : public QObject {
 private Q_SLOTS:
     void unknownKeyIsAnError()
     {
-        const QString error = errorOf([] { tb::trainConfigFromJson(kData + R"(, "learning_rat": 1})", "run.json"); });
+        const QString error = tbtest::errorOf([] { tb::trainConfigFromJson(kData + R"(, "learning_rat": 1})", "run.json"); });
         QVERIFY2(error.contains("run.json: unknown option 'learning_rat'"), qPrintable(error));
         QVERIFY2(error.contains("learning_rate"), qPrintable(error)); // the known ones are listed
-        const QString set = errorOf([] { tb::trainConfigFromJson(kData + "}", "run.json", {"on_eror=stop"}); });
+        const QString set = tbtest::errorOf([] { tb::trainConfigFromJson(kData + "}", "run.json", {"on_eror=stop"}); });
         QVERIFY2(set.contains("unknown option 'on_eror'"), qPrintable(set));
     }
 
@@ -81,9 +72,9 @@ private Q_SLOTS:
         QFETCH(QString, key);
         QFETCH(QStringList, names);
         const std::string k = key.toStdString();
-        const QString inFile = errorOf([&] { tb::trainConfigFromJson(kData + ", \"" + k + "\": \"bogus\"}", "run.json"); });
-        const QString withSet = errorOf([&] { tb::trainConfigFromJson(kData + "}", "run.json", {k + "=bogus"}); });
-        const QString wrongType = errorOf([&] { tb::trainConfigFromJson(kData + ", \"" + k + "\": 3}", "run.json"); });
+        const QString inFile = tbtest::errorOf([&] { tb::trainConfigFromJson(kData + ", \"" + k + "\": \"bogus\"}", "run.json"); });
+        const QString withSet = tbtest::errorOf([&] { tb::trainConfigFromJson(kData + "}", "run.json", {k + "=bogus"}); });
+        const QString wrongType = tbtest::errorOf([&] { tb::trainConfigFromJson(kData + ", \"" + k + "\": 3}", "run.json"); });
         for (const QString &error : {inFile, withSet}) {
             QVERIFY2(error.contains("run.json: option '" + key + "': 'bogus' is not one of its values; choose one of "
                                     + names.join(", ")),

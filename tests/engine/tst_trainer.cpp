@@ -1,4 +1,5 @@
 // The training loop: schedule, AdamW, accumulation, exact resume, NaN handling, configs.
+#include "engine_test_util.h"
 #include "batching.h"
 #include "dataset.h"
 #include "error.h"
@@ -20,31 +21,6 @@
 #include <thread>
 
 namespace {
-
-// A small corpus (the start of Tiny Shakespeare) for short real training runs.
-QString corpus()
-{
-    return tbtest::shakespeareSample(40000);
-}
-
-tb::TrainConfig smallRun(const QString &runDir)
-{
-    tb::TrainConfig c;
-    c.data = corpus().toStdString();
-    c.preset = tb::ModelPreset::Nano;
-    c.vocabSize = 400;
-    c.contextLength = 32;
-    c.batchSize = 4;
-    c.maxSteps = 8;
-    c.warmupSteps = 2;
-    c.evalEvery = 4;
-    c.evalBatches = 2;
-    c.learningRate = 3e-3;
-    c.keepLast = 5;
-    c.threads = 2;
-    c.runDir = runDir.toStdString();
-    return c;
-}
 
 std::map<int64_t, double> stepLosses(const QString &runDir)
 {
@@ -181,17 +157,17 @@ private Q_SLOTS:
     // Stop at step k, resume, and get the losses of an uninterrupted run.
     void resumeIsExact()
     {
-        if (corpus().isEmpty()) {
+        if (tbtest::shakespeareSample(40000).isEmpty()) {
             TB_REQUIRE_SHARED(missing, "data/tinyshakespeare.txt");
         }
         const QString straight = tbtest::tempDir() + "/straight";
-        tb::TrainResult a = tb::runTraining(smallRun(straight), {});
+        tb::TrainResult a = tb::runTraining(tbtest::smallShakespeareRun(straight), {});
         QCOMPARE(a.status, std::string("finished"));
         QCOMPARE(a.steps, int64_t(8));
 
         const QString interrupted = tbtest::tempDir() + "/interrupted";
         tb::TrainControl control;
-        tb::TrainResult b = tb::runTraining(smallRun(interrupted), [&](const tb::TrainEvent &e) {
+        tb::TrainResult b = tb::runTraining(tbtest::smallShakespeareRun(interrupted), [&](const tb::TrainEvent &e) {
             if (e.kind == tb::TrainEvent::Kind::Step && e.step == 5)
                 control.stop = true;
         }, &control);
@@ -216,7 +192,7 @@ private Q_SLOTS:
     // comes only then, and the losses are those of an uninterrupted run.
     void pauseHoldsTheRunBetweenSteps()
     {
-        if (corpus().isEmpty()) {
+        if (tbtest::shakespeareSample(40000).isEmpty()) {
             TB_REQUIRE_SHARED(missing, "data/tinyshakespeare.txt");
         }
         using Clock = std::chrono::steady_clock;
@@ -224,7 +200,7 @@ private Q_SLOTS:
         Clock::time_point pausedAt, nextStepAt;
         std::thread lifter;
         const QString dir = tbtest::tempDir() + "/paused";
-        tb::TrainConfig c = smallRun(dir);
+        tb::TrainConfig c = tbtest::smallShakespeareRun(dir);
         c.maxSteps = 5;
         tb::TrainResult r = tb::runTraining(c, [&](const tb::TrainEvent &e) {
             if (e.kind != tb::TrainEvent::Kind::Step)
@@ -249,12 +225,12 @@ private Q_SLOTS:
 
     void nanLossStopsNamingTheStep()
     {
-        if (corpus().isEmpty()) {
+        if (tbtest::shakespeareSample(40000).isEmpty()) {
             TB_REQUIRE_SHARED(missing, "data/tinyshakespeare.txt");
         }
         // A checkpoint whose weights hold a NaN: fine-tuning it must stop at step 1.
         tb::TokenizerTrainOptions t;
-        t.corpusPath = corpus().toStdString();
+        t.corpusPath = tbtest::shakespeareSample(40000).toStdString();
         t.outputPrefix = (tbtest::tempDir() + "/sp").toStdString();
         t.vocabSize = 400;
         auto tokenizer = tb::Tokenizer::train(t);
@@ -268,7 +244,7 @@ private Q_SLOTS:
         }
         const QString base = tbtest::tempDir() + "/nan-model";
         tb::exportHfFolder(model, tokenizer.get(), base.toStdString(), "F32");
-        tb::TrainConfig c = smallRun(tbtest::tempDir() + "/nan-run");
+        tb::TrainConfig c = tbtest::smallShakespeareRun(tbtest::tempDir() + "/nan-run");
         c.model = base.toStdString();
         c.evalEvery = 0;
         try {

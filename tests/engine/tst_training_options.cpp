@@ -1,5 +1,6 @@
 // Training options beyond the plain loop: early stopping and the best checkpoint, freezing,
 // gradient checkpointing, bf16 autocast, the memory check, LoRA runs and their export.
+#include "engine_test_util.h"
 #include "early_stopping.h"
 #include "error.h"
 #include "llama_model.h"
@@ -27,28 +28,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A small corpus (the start of Tiny Shakespeare) for short real training runs.
-QString corpus()
+// The engine tests' small run, evaluated every 2 steps and keeping one recent checkpoint.
+tb::TrainConfig optionsRun(const QString &runDir)
 {
-    return tbtest::shakespeareSample(40000);
-}
-
-tb::TrainConfig smallRun(const QString &runDir)
-{
-    tb::TrainConfig c;
-    c.data = corpus().toStdString();
-    c.preset = tb::ModelPreset::Nano;
-    c.vocabSize = 400;
-    c.contextLength = 32;
-    c.batchSize = 4;
-    c.maxSteps = 8;
-    c.warmupSteps = 2;
+    tb::TrainConfig c = tbtest::smallShakespeareRun(runDir);
     c.evalEvery = 2;
-    c.evalBatches = 2;
-    c.learningRate = 3e-3;
     c.keepLast = 1;
-    c.threads = 2;
-    c.runDir = runDir.toStdString();
     return c;
 }
 
@@ -129,11 +114,11 @@ private Q_SLOTS:
     // patience 2 stops the run, and the best checkpoint is kept beside the last one.
     void earlyStoppingStopsAndKeepsTheBest()
     {
-        if (corpus().isEmpty()) {
+        if (tbtest::shakespeareSample(40000).isEmpty()) {
             TB_REQUIRE_SHARED(missing, "data/tinyshakespeare.txt");
         }
         const QString dir = tbtest::tempDir() + "/early";
-        tb::TrainConfig c = smallRun(dir);
+        tb::TrainConfig c = optionsRun(dir);
         c.maxSteps = 60;
         c.evalEvery = 2;
         c.learningRate = 0.1; // improves at step 2, then overshoots once warmup ends
@@ -178,11 +163,11 @@ private Q_SLOTS:
 
     void freezingLeavesParametersUnchanged()
     {
-        if (corpus().isEmpty()) {
+        if (tbtest::shakespeareSample(40000).isEmpty()) {
             TB_REQUIRE_SHARED(missing, "data/tinyshakespeare.txt");
         }
         const QString dir = tbtest::tempDir() + "/frozen";
-        tb::TrainConfig c = smallRun(dir);
+        tb::TrainConfig c = optionsRun(dir);
         c.maxSteps = 3;
         c.evalEvery = 0;
         c.freezeEmbeddings = true;
@@ -301,10 +286,10 @@ private Q_SLOTS:
         tb::requireMemoryFits(lora, limit); // fits: no throw
 
         // Through the trainer: memory_limit_mb refuses the run and nothing is trained.
-        if (corpus().isEmpty()) {
+        if (tbtest::shakespeareSample(40000).isEmpty()) {
             TB_REQUIRE_SHARED(missing, "data/tinyshakespeare.txt");
         }
-        tb::TrainConfig c = smallRun(tbtest::tempDir() + "/refused");
+        tb::TrainConfig c = optionsRun(tbtest::tempDir() + "/refused");
         c.memoryLimitMb = 1;
         try {
             tb::runTraining(c, {});
@@ -319,15 +304,15 @@ private Q_SLOTS:
     // unchanged, resume continues exactly, and export merges the adapter into the base.
     void loraRunResumesAndExportsMerged()
     {
-        if (corpus().isEmpty()) {
+        if (tbtest::shakespeareSample(40000).isEmpty()) {
             TB_REQUIRE_SHARED(missing, "data/tinyshakespeare.txt");
         }
         // A base model: a short from-scratch run.
-        tb::TrainResult base = tb::runTraining(smallRun(tbtest::tempDir() + "/lora-base"), {});
+        tb::TrainResult base = tb::runTraining(optionsRun(tbtest::tempDir() + "/lora-base"), {});
         const std::string baseModel = base.lastCheckpoint;
 
         auto loraRun = [&](const QString &dir) {
-            tb::TrainConfig c = smallRun(dir);
+            tb::TrainConfig c = optionsRun(dir);
             c.model = baseModel;
             c.loraRank = 4;
             c.loraAlpha = 8;
@@ -373,11 +358,11 @@ private Q_SLOTS:
     // unchanged while training continues.
     void snapshotsAreWholeStepsAndImmutable()
     {
-        if (corpus().isEmpty()) {
+        if (tbtest::shakespeareSample(40000).isEmpty()) {
             TB_REQUIRE_SHARED(missing, "data/tinyshakespeare.txt");
         }
         const QString dir = tbtest::tempDir() + "/snapshots";
-        tb::TrainConfig c = smallRun(dir);
+        tb::TrainConfig c = optionsRun(dir);
         c.maxSteps = 30;
         c.evalEvery = 0;
         c.checkpointEvery = 1;

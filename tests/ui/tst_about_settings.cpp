@@ -2,6 +2,7 @@
 // this LibTorch build has, keeps every choice in QSettings across restarts of the page, and the
 // thread count it saves is what the model worker computes with. Set TB_SCREENSHOT_DIR to also
 // save both as PNG (TB_LANG=zh_CN for the Chinese UI).
+#include "ui_test_util.h"
 #include "about_dialog.h"
 #include "app_settings.h"
 #include "main_window.h"
@@ -22,17 +23,6 @@
 #include <QtTest/QtTest>
 
 namespace {
-
-void screenshot(QWidget &w, const QString &name)
-{
-    const QString shots = qEnvironmentVariable("TB_SCREENSHOT_DIR");
-    if (shots.isEmpty())
-        return;
-    w.show();
-    QTest::qWait(200);
-    const QString lang = qEnvironmentVariableIsSet("TB_LANG") ? "_" + qEnvironmentVariable("TB_LANG") : QString();
-    QVERIFY(w.grab().save(shots + "/" + name + lang + ".png"));
-}
 
 } // namespace
 
@@ -69,7 +59,7 @@ private Q_SLOTS:
                  qPrintable(rows.value("SentencePiece").first));
         QCOMPARE(rows.value("QCustomPlot").second, QStringLiteral("GPL-3.0-only"));
         QVERIFY(rows.value("QCustomPlot").first.startsWith("2."));
-        screenshot(dialog, QStringLiteral("about_dialog"));
+        tbtest::screenshot(dialog, QStringLiteral("about_dialog"));
     }
 
     // Help → About in the main window's menu bar opens the dialog (modal; closed here).
@@ -112,7 +102,7 @@ private Q_SLOTS:
             threads->setValue(3);
             language->setCurrentIndex(language->findData(QStringLiteral("zh_CN")));
             QCOMPARE(changed.count(), 3);
-            screenshot(page, QStringLiteral("settings_page"));
+            tbtest::screenshot(page, QStringLiteral("settings_page"));
         }
         // Saved at once, under the keys the programs read.
         QSettings raw(QStringLiteral("Tunebench"), QStringLiteral("Tunebench"));

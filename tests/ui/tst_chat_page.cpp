@@ -5,6 +5,7 @@
 // Set TB_SCREENSHOT_DIR to save the page as PNG (TB_LANG=zh_CN for the Chinese UI).
 // ctest-labels: gui slow
 // ctest-timeout: 900
+#include "ui_test_util.h"
 #include "chat_page.h"
 #include "chat_pane.h"
 #include "main_window.h"
@@ -45,16 +46,6 @@ Models &models()
 {
     static Models m;
     return m;
-}
-
-void screenshot(QWidget &w, const QString &name)
-{
-    const QString shots = qEnvironmentVariable("TB_SCREENSHOT_DIR");
-    if (shots.isEmpty())
-        return;
-    QTest::qWait(200);
-    const QString lang = qEnvironmentVariableIsSet("TB_LANG") ? "_" + qEnvironmentVariable("TB_LANG") : QString();
-    QVERIFY(w.grab().save(shots + "/" + name + lang + ".png"));
 }
 
 ChatSettings greedy(int maxNewTokens)
@@ -228,7 +219,7 @@ private Q_SLOTS:
         QVERIFY(page.regenerate());
         QVERIFY(done.wait(60000));
         QCOMPARE(pane->turns()[1].text, random.text);
-        screenshot(page, "chat_single");
+        tbtest::screenshot(page, "chat_single");
     }
 
     void editAndResendCutsTheHistory()
@@ -304,7 +295,7 @@ private Q_SLOTS:
         page.show();
         QVERIFY(QTest::qWaitForWindowExposed(&page));
         QVERIFY(page.loadJson(path));
-        screenshot(page, "chat_markdown");
+        tbtest::screenshot(page, "chat_markdown");
         const QString plain = page.pane(0)->transcript()->toPlainText();
         QVERIFY2(plain.contains("Use **stars** here"), qPrintable(plain)); // the user's text as typed
         QVERIFY2(!plain.contains("**bold**"), qPrintable(plain));           // the reply rendered
@@ -455,7 +446,7 @@ private Q_SLOTS:
         QVERIFY2(firstA >= 0 && firstA < endB, qPrintable(QString("%1 %2").arg(firstA).arg(endB)));
         QVERIFY2(firstB >= 0 && firstB < endA, qPrintable(QString("%1 %2").arg(firstB).arg(endA)));
         QVERIFY(page.pane(0)->turns()[1].text != page.pane(1)->turns()[1].text); // two models
-        screenshot(page, "chat_side_by_side");
+        tbtest::screenshot(page, "chat_side_by_side");
 
         // Both conversations are saved, and load back side by side.
         const QString json = tbtest::tempDir() + "/both.json";

@@ -5,6 +5,7 @@
 // and a bad request shows the engine's error. Set TB_SCREENSHOT_DIR to also save each tab
 // as PNG (TB_LANG=zh_CN for the Chinese UI).
 // ctest-timeout: 600
+#include "ui_test_util.h"
 #include "chat_template.h"
 #include "llama_model.h"
 #include "main_window.h"
@@ -36,17 +37,14 @@ namespace {
 
 const QStringList kPresets = {"nano", "micro", "small", "base"};
 
-void screenshot(QMainWindow *window, ModelPage *page, int tab, const QString &name)
+void screenshotTab(QMainWindow *window, ModelPage *page, int tab, const QString &name)
 {
-    const QString shots = qEnvironmentVariable("TB_SCREENSHOT_DIR");
-    if (shots.isEmpty())
+    if (qEnvironmentVariable("TB_SCREENSHOT_DIR").isEmpty())
         return;
     if (auto *pages = qobject_cast<QTabWidget *>(window->centralWidget()))
         pages->setCurrentWidget(page);
     page->findChild<QTabWidget *>()->setCurrentIndex(tab);
-    QTest::qWait(200);
-    const QString lang = qEnvironmentVariableIsSet("TB_LANG") ? "_" + qEnvironmentVariable("TB_LANG") : QString();
-    QVERIFY(window->grab().save(shots + "/" + name + lang + ".png"));
+    tbtest::screenshot(*window, name);
 }
 
 // The shared fixture with a tokenizer the engine trains (512 pieces, as the model's
@@ -142,7 +140,7 @@ private Q_SLOTS:
         QVERIFY2(tip.contains(QLocale().toString(rate / 1e9, 'f', 1)), qPrintable(tip));
         // A bigger model takes longer per step.
         QVERIFY(flops.total() > tb::trainingStepFlops(tb::presetConfig("nano", 3000), 8, 256).total());
-        screenshot(&window, page, 1, "model_scratch");
+        screenshotTab(&window, page, 1, "model_scratch");
     }
 
     void useForTrainingFillsTheTrainPage()
@@ -204,7 +202,7 @@ private Q_SLOTS:
         QVERIFY2(card.contains("&lt;|assistant|&gt;"), qPrintable(card));
         // Whole characters, also where the tokenizer spells them in byte pieces (zh_CN).
         QVERIFY2(card.contains(ModelCard::tr("What is 2 + 2?").toHtmlEscaped()), qPrintable(card));
-        screenshot(&window, page, 0, "model_import");
+        screenshotTab(&window, page, 0, "model_import");
         // The chat talks to this very model: handed over, not loaded a second time.
         ChatPane *chat = window.chatPage()->pane(0);
         QTRY_VERIFY_WITH_TIMEOUT(chat->hasModel(), 10000);
@@ -294,7 +292,7 @@ private Q_SLOTS:
         QCOMPARE(tok->vocabSize(), int64_t(600));
         auto *result = page->findChild<QLabel *>(QStringLiteral("tokenizerResult"));
         QVERIFY2(result->text().contains("600"), qPrintable(result->text()));
-        screenshot(&window, page, 2, "model_tokenizer");
+        screenshotTab(&window, page, 2, "model_tokenizer");
 
         // "Use for training": the Train page's tokenizer, and the presets follow its size.
         auto *use = page->findChild<QPushButton *>(QStringLiteral("useTokenizer"));
@@ -310,7 +308,7 @@ private Q_SLOTS:
         QVERIFY2(result->text().contains("Vocabulary size"), qPrintable(result->text()));
         QVERIFY(!use->isEnabled());
         QVERIFY(!QFileInfo::exists(tbtest::tempDir() + "/too-big.model"));
-        screenshot(&window, page, 2, "model_tokenizer_error");
+        screenshotTab(&window, page, 2, "model_tokenizer_error");
 
         // A dataset with no text at all.
         const QString empty = tbtest::tempDir() + "/empty.jsonl";
