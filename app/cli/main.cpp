@@ -4,18 +4,23 @@
 
 #include "device.h"
 #include "error.h"
+#include "interrupt_cleanup.h"
 #include "runtime.h"
 
 #include <iostream>
 
 int main(int argc, char **argv)
 {
+    // Ctrl+C (and SIGTERM) removes the temporaries of a file or folder being written
+    // (export, convert); train replaces the Ctrl+C handler with its own, which stops at the
+    // next step and saves a checkpoint.
+    tb::installInterruptCleanup();
     CLI::App app{"Tunebench command line: inspect, convert, tokenize and chat with Llama-family models"};
     app.set_version_flag("--version", std::string("tunebench-cli ") + TUNEBENCH_VERSION);
     app.require_subcommand(1);
     app.fallthrough();
     CommonOptions common;
-    app.add_option("--threads", common.threads, "Compute threads (default: number of cores)");
+    app.add_option("--threads", common.threads, "Compute threads (default: number of cores)")->check(CLI::Range(0, 1024));
     app.add_option("--dtype", common.dtype, "Compute dtype: f32 or bf16")->check(CLI::IsMember({"f32", "bf16"}));
     app.add_option("--tokenizer", common.tokenizer, "SentencePiece .model for weights that carry no tokenizer");
     app.add_option("--device", common.device,

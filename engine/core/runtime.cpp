@@ -2,6 +2,7 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <dlfcn.h>
 #include <fstream>
 
@@ -23,6 +24,9 @@ void configureThreads(int threads, int blasThreads)
 {
     if (threads <= 0)
         threads = defaultThreadCount();
+    // More threads than a few per core only make a CPU slower (and thousands stall it):
+    // cap what any caller asks for.
+    threads = std::min(threads, 4 * defaultThreadCount());
     // Default 1: batch-1 decode does its big products in LibTorch's OpenMP pool (LinearImpl),
     // and OpenBLAS's spinning workers, woken by the small attention products, then fight it
     // for the 2 cores: fixture decode 0.95 ms/token with 1 BLAS thread, 3.3 ms with 2

@@ -6,7 +6,8 @@ namespace tb {
 
 // Sets LibTorch's intra-op threads and OpenBLAS's threads for the calling OS thread.
 // LibTorch starts with 1 thread here and OpenBLAS reads its environment before main(),
-// so both are set explicitly. threads <= 0 means the number of cores.
+// so both are set explicitly. threads <= 0 means the number of cores; more than four per
+// core is capped at that.
 // blasThreads < 0 means 1: OpenBLAS's workers spin after each call and then compete with
 // LibTorch's OpenMP threads, which run decode's products (measured in docs/PERFORMANCE.md),
 // and small training matmuls are faster single-threaded in BLAS too. Pass

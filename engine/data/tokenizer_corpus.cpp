@@ -1,12 +1,13 @@
 #include "tokenizer_corpus.h"
 
 #include "error.h"
+#include "file_util.h"
 
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <functional>
+#include <sstream>
 
 namespace fs = std::filesystem;
 
@@ -23,10 +24,9 @@ bool hasText(const std::string &s)
 
 std::string tokenizerCorpus(const std::string &dataPath, const std::string &dir)
 {
-    std::ifstream in(dataPath);
-    if (!in)
-        throw Error(dataPath + ": cannot open the dataset to train a tokenizer on");
+    const std::string content = readTextFile(dataPath); // a regular file only
     bool anyText = false;
+    std::istringstream in(content);
     std::string line;
     if (fs::path(dataPath).extension() == ".txt") {
         while (!anyText && std::getline(in, line))
@@ -35,16 +35,25 @@ std::string tokenizerCorpus(const std::string &dataPath, const std::string &dir)
             throw Error(dataPath + ": the file holds no text to train a tokenizer on");
         return dataPath;
     }
-    fs::create_directories(dir);
+    createFolder(dir);
+    // Written through a temporary and renamed: a link planted at tokenizer-corpus.txt is
+    // replaced, never written through.
     const fs::path corpus = fs::path(dir) / "tokenizer-corpus.txt";
-    std::ofstream out(corpus);
-    if (!out)
-        throw Error(corpus.string() + ": cannot write the tokenizer corpus");
+    AtomicFileWriter out(corpus.string());
+    std::string buffer;
+    const auto emit = [&](const std::string &text) {
+        buffer += text;
+        buffer += '\n';
+        if (buffer.size() >= (1 << 20)) {
+            out.write(buffer);
+            buffer.clear();
+        }
+    };
     std::function<void(const nlohmann::json &)> walk = [&](const nlohmann::json &j) {
         if (j.is_string()) {
             const std::string &s = j.get_ref<const std::string &>();
             anyText = anyText || hasText(s);
-            out << s << "\n";
+            emit(s);
         } else if (j.is_array() || j.is_object()) {
             for (const auto &v : j)
                 walk(v);
@@ -54,13 +63,15 @@ std::string tokenizerCorpus(const std::string &dataPath, const std::string &dir)
         auto j = nlohmann::json::parse(line, nullptr, false);
         if (j.is_discarded()) {
             anyText = anyText || hasText(line);
-            out << line << "\n"; // CSV/TSV rows or a JSON array file: the raw text is fine
+            emit(line); // CSV/TSV rows or a JSON array file: the raw text is fine
         } else {
             walk(j);
         }
     }
     if (!anyText)
         throw Error(dataPath + ": the file holds no text to train a tokenizer on");
+    out.write(buffer);
+    out.commit();
     return corpus.string();
 }
 

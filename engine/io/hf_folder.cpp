@@ -117,7 +117,8 @@ ImportedModel importHfFolder(const std::string &dirPath)
     return imported;
 }
 
-void exportHfFolder(LlamaModel &model, const Tokenizer *tokenizer, const std::string &dirPath, const std::string &dtype)
+void exportHfFolder(LlamaModel &model, const Tokenizer *tokenizer, const std::string &dirPath, const std::string &dtype,
+                    bool replace)
 {
     requireBackgroundThread("tb::exportHfFolder");
     static const std::map<std::string, std::string> torchNames = {
@@ -129,8 +130,8 @@ void exportHfFolder(LlamaModel &model, const Tokenizer *tokenizer, const std::st
     if (hasLora(model))
         throw Error(dirPath + ": the model has LoRA adapters; merge them first (mergeLora or mergedCopy) to export "
                     "merged weights, or save the adapter on its own (saveLoraAdapter)");
-    createFolder(dirPath);
-    const fs::path dir(dirPath);
+    StagedFolder staged(dirPath, replace);
+    const fs::path dir(staged.path());
 
     std::vector<std::pair<std::string, torch::Tensor>> tensors;
     for (const auto &p : model->named_parameters())
@@ -141,7 +142,8 @@ void exportHfFolder(LlamaModel &model, const Tokenizer *tokenizer, const std::st
                                          {"eos_token_id", model->config().eosTokenId}};
     writeFileAtomically((dir / "generation_config.json").string(), generation.dump(2) + "\n");
     if (tokenizer)
-        tokenizer->writeHfFiles(dirPath);
+        tokenizer->writeHfFiles(staged.path());
+    staged.commit();
 }
 
 } // namespace tb

@@ -340,6 +340,9 @@ std::shared_ptr<Tokenizer> Tokenizer::train(const TokenizerTrainOptions &options
         throw Error(corpus + ": tokenizer training corpus not found");
     if (options.outputPrefix.empty())
         throw Error(corpus + ": tokenizer training needs an output prefix");
+    if (options.vocabSize < 1)
+        throw Error(corpus + ": tokenizer training needs a vocabulary size of at least 1, not "
+                    + std::to_string(options.vocabSize));
     // "char" (one piece per character) is what character-level pre-training uses.
     const std::optional<TokenizerType> type = enumFromName<TokenizerType>(options.modelType);
     if (!type)
@@ -402,6 +405,14 @@ std::shared_ptr<Tokenizer> Tokenizer::train(const TokenizerTrainOptions &options
         const size_t bracket = message.find("] ");
         if (bracket != std::string::npos)
             message = message.substr(bracket + 2);
+        if (message.find_first_not_of(" \t\r\n") == std::string::npos) {
+            // SentencePiece says nothing when it cannot write its output (a full disk).
+            const std::string folder = parent.empty() ? std::string(".") : parent.string();
+            const long long free = freeDiskBytes(folder);
+            message = "SentencePiece gave no reason; it could not finish " + options.outputPrefix + ".model"
+                + (free >= 0 ? " (" + std::to_string(free / (1024 * 1024)) + " MiB free in " + folder + ")" : "")
+                + "; check that the disk has room and the folder is writable";
+        }
         throw Error(corpus + ": tokenizer training failed: " + message);
     }
     return fromFile(options.outputPrefix + ".model");

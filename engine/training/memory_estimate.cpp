@@ -16,6 +16,15 @@ namespace tb {
 
 namespace {
 
+// Bytes as a whole number, at most 2^60 (an exabyte): an absurd plan (context_length =
+// 1e9) stays a huge positive estimate that is refused, and the sum of the parts cannot
+// overflow into a negative one that passes every limit.
+constexpr double kMaxBytes = 1152921504606846976.0; // 2^60
+long long bytes(double value)
+{
+    return value >= kMaxBytes || value != value ? (long long)(kMaxBytes) : (long long)(value);
+}
+
 int64_t linearParams(const ModelConfig &m, const std::string &target, int64_t *in, int64_t *out)
 {
     const int64_t c = m.hiddenSize, kv = m.kvDim(), q = m.numHeads * m.headDim(), i = m.intermediateSize;
@@ -68,12 +77,12 @@ MemoryEstimate estimateTrainingMemory(const MemoryPlan &p)
 
     MemoryEstimate e;
     e.trainableParameters = trainable;
-    e.weights = (long long)(trainable) * 4 + (long long)(frozen) * (p.baseBf16 ? 2 : 4);
-    e.gradients = (long long)(trainable) * 4;
-    e.optimizer = (long long)(trainable) * 8;
-    e.chatSnapshot = p.chatSnapshot ? (p.loraRank > 0 || p.freezeBase ? trainable * 4LL : e.weights) : 0;
-    e.data = p.dataBytes;
-    e.runtime = p.runtimeBytes;
+    e.weights = bytes(double(trainable) * 4.0 + double(frozen) * (p.baseBf16 ? 2.0 : 4.0));
+    e.gradients = bytes(double(trainable) * 4.0);
+    e.optimizer = bytes(double(trainable) * 8.0);
+    e.chatSnapshot = p.chatSnapshot ? (p.loraRank > 0 || p.freezeBase ? bytes(double(trainable) * 4.0) : e.weights) : 0;
+    e.data = bytes(double(p.dataBytes));
+    e.runtime = bytes(double(p.runtimeBytes));
 
     // Activations kept for the backward pass, per token and layer, in elements. Counted
     // from what LibTorch's autograd saves for our layer (norm outputs, q/k/v and their
@@ -92,10 +101,10 @@ MemoryEstimate estimateTrainingMemory(const MemoryPlan &p)
     // hidden states only.
     const double vocab = p.numLabels > 0 ? double(p.numLabels) : double(m.vocabSize);
     saved += tokens * vocab * 4.0 * (p.numLabels > 0 ? 0.0 : 3.0);
-    e.activations = (long long)(saved);
     // Autocast keeps a bfloat16 copy of each weight it casts for the duration of a forward.
     if (p.autocastBf16)
-        e.activations += (long long)(total) * 2;
+        saved += double(total) * 2.0;
+    e.activations = bytes(saved);
     return e;
 }
 

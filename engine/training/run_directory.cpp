@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <sstream>
 
 namespace fs = std::filesystem;
 
@@ -44,6 +45,42 @@ int64_t checkpointStep(const std::string &name)
     }
     return step;
 }
+
+// Leftovers of an interrupted writer: a staging or pruned checkpoint folder, or a
+// temporary of AtomicFileWriter (NAME.tmp.<pid>.<random>).
+bool isLeftover(const std::string &name)
+{
+    const auto endsWith = [&](const std::string &suffix) {
+        return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    return name.find(".tmp.") != std::string::npos || (name.rfind("step-", 0) == 0 && (endsWith(".tmp") || endsWith(".deleting")));
+}
+
+// The lines of a text file (none when it does not exist).
+std::vector<std::string> readLines(const std::string &path)
+{
+    std::vector<std::string> lines;
+    if (!fs::exists(fs::symlink_status(path)))
+        return lines;
+    std::istringstream in(readTextFile(path));
+    std::string line;
+    while (std::getline(in, line))
+        lines.push_back(line);
+    return lines;
+}
+
+// The options that name input files or folders (data, model, tokenizer…).
+std::vector<std::string> inputPathKeys()
+{
+    std::vector<std::string> keys;
+    for (const TrainOptionInfo &o : trainOptionInfo())
+        if (o.kind == TrainOptionKind::File || o.kind == TrainOptionKind::Folder)
+            keys.push_back(o.key);
+    return keys;
+}
+
+// config.json's extra key: each input path relative to the run folder.
+constexpr const char *kPathsFromRun = "paths_from_run";
 
 } // namespace
 
@@ -166,12 +203,35 @@ std::string RunDirectory::logPath() const { return (fs::path(m_path) / "train.lo
 std::string RunDirectory::metricsPath() const { return (fs::path(m_path) / "metrics.jsonl").string(); }
 std::string RunDirectory::summaryPath() const { return (fs::path(m_path) / "run.json").string(); }
 std::string RunDirectory::checkpointsPath() const { return (fs::path(m_path) / "checkpoints").string(); }
+std::string RunDirectory::lockPath() const { return (fs::path(m_path) / "run.lock").string(); }
 
 TrainConfig RunDirectory::readConfig(const std::vector<std::string> &overrides) const
 {
-    if (!fileExists(configPath()))
+    if (!fileExists(configPath())) {
+        if (isDirectory(m_path) && fs::exists(fs::path(m_path) / "train.log"))
+            throw Error(m_path + ": nothing to resume: the run was interrupted while it was being set up, before its "
+                                 "config.json and first checkpoint were written; start it again from its config file");
         throw Error(m_path + ": holds no run (no config.json); nothing to resume");
-    return trainConfigFromJson(readTextFile(configPath()), configPath(), overrides);
+    }
+    const std::string text = readTextFile(configPath());
+    Json j = Json::parse(text, nullptr, false);
+    if (j.is_object() && j.contains(kPathsFromRun)) {
+        // The run's input paths, relative to the run folder: they hold when the project moved
+        // or was copied as a whole; else the absolute path the run started with.
+        const Json fromRun = j[kPathsFromRun];
+        j.erase(kPathsFromRun);
+        if (fromRun.is_object())
+            for (const auto &[key, value] : fromRun.items()) {
+                if (!value.is_string() || !j.contains(key))
+                    continue;
+                const fs::path candidate = (fs::path(m_path) / value.get<std::string>()).lexically_normal();
+                std::error_code ec;
+                if (fs::exists(candidate, ec))
+                    j[key] = candidate.string();
+            }
+        return trainConfigFromJson(j.dump(), configPath(), overrides);
+    }
+    return trainConfigFromJson(text, configPath(), overrides);
 }
 
 std::optional<RunSummary> RunDirectory::readSummary() const
@@ -202,17 +262,69 @@ std::optional<RunSummary> RunDirectory::readSummary() const
     }
 }
 
-std::vector<RunCheckpoint> RunDirectory::checkpoints() const
+std::string RunDirectory::checkpointProblem(const std::string &checkpoint) const
+{
+    std::error_code ec;
+    const fs::path state = fs::path(checkpoint) / "trainer_state.json";
+    if (!fs::is_regular_file(fs::symlink_status(state, ec)))
+        return "no trainer_state.json (the checkpoint was not finished)";
+    nlohmann::json j;
+    try {
+        j = readJsonFile(state.string());
+    } catch (const Error &e) {
+        return e.what();
+    }
+    if (!j.is_object())
+        return state.string() + ": not a JSON object";
+    if (!j.contains("files") || !j["files"].is_object())
+        return {}; // written before checkpoints listed their files
+    for (const auto &[name, size] : j["files"].items()) {
+        const fs::path file = fs::path(checkpoint) / name;
+        const auto status = fs::symlink_status(file, ec);
+        if (!fs::is_regular_file(status))
+            return file.string() + " is missing";
+        const uint64_t actual = fs::file_size(file, ec);
+        if (!size.is_number_unsigned() || actual != size.get<uint64_t>())
+            return file.string() + " has " + std::to_string(actual) + " bytes, not the " + size.dump()
+                + " it was written with (truncated or damaged)";
+    }
+    return {};
+}
+
+namespace {
+
+// The step-<digits> folders under `checkpoints`, oldest first.
+std::vector<RunCheckpoint> checkpointFolders(const std::string &checkpoints)
 {
     std::vector<RunCheckpoint> found;
     std::error_code ec;
-    for (const auto &entry : fs::directory_iterator(checkpointsPath(), ec)) {
+    for (const auto &entry : fs::directory_iterator(checkpoints, ec)) {
         const int64_t step = checkpointStep(entry.path().filename().string());
-        if (step >= 0 && entry.is_directory(ec) && fs::is_regular_file(entry.path() / "trainer_state.json", ec))
+        if (step >= 0 && entry.is_directory(ec) && !entry.is_symlink(ec))
             found.push_back({entry.path().string(), step});
     }
     std::sort(found.begin(), found.end(), [](const RunCheckpoint &a, const RunCheckpoint &b) { return a.step < b.step; });
     return found;
+}
+
+} // namespace
+
+std::vector<RunCheckpoint> RunDirectory::checkpoints() const
+{
+    std::vector<RunCheckpoint> complete;
+    for (RunCheckpoint &c : checkpointFolders(checkpointsPath()))
+        if (checkpointProblem(c.path).empty())
+            complete.push_back(std::move(c));
+    return complete;
+}
+
+std::vector<std::pair<RunCheckpoint, std::string>> RunDirectory::incompleteCheckpoints() const
+{
+    std::vector<std::pair<RunCheckpoint, std::string>> incomplete;
+    for (RunCheckpoint &c : checkpointFolders(checkpointsPath()))
+        if (std::string problem = checkpointProblem(c.path); !problem.empty())
+            incomplete.emplace_back(std::move(c), std::move(problem));
+    return incomplete;
 }
 
 std::optional<RunCheckpoint> RunDirectory::latestCheckpoint() const
@@ -275,11 +387,24 @@ TrainerState RunDirectory::readTrainerState(const std::string &checkpoint) const
             s.rankTorchRng = j["rank_torch_rng"].get<std::vector<std::vector<uint8_t>>>();
         if (j.contains("replica_fingerprints"))
             s.replicaFingerprints = j["replica_fingerprints"].get<std::vector<uint64_t>>();
+        if (j.contains("files"))
+            s.files = j["files"].get<std::map<std::string, uint64_t>>();
     } catch (const nlohmann::json::exception &e) {
-        throw Error(file + ": " + e.what());
+        // "[json.exception.type_error.302] type must be number, but is string" -> after the "] "
+        std::string what = e.what();
+        if (const size_t bracket = what.find("] "); bracket != std::string::npos)
+            what = what.substr(bracket + 2);
+        throw Error(file + ": " + what + " (a field is missing or has the wrong type; the checkpoint is damaged)");
     }
-    if (s.step < 0 || s.epoch < 0 || s.batchIndex < 0 || s.worldSize < 1)
-        throw Error(file + ": step, epoch and batch_index must be 0 or more, world_size 1 or more");
+    if (s.step < 0 || s.epoch < 0 || s.batchIndex < 0 || s.worldSize < 1 || s.totalSteps < 0)
+        throw Error(file + ": step, total_steps, epoch and batch_index must be 0 or more, world_size 1 or more");
+    // step-00000120 holds step 120: a state copied or edited into another folder is not resumed.
+    const int64_t folderStep = checkpointStep(fs::path(checkpoint).filename().string());
+    if (folderStep >= 0 && folderStep != s.step)
+        throw Error(file + ": says step " + std::to_string(s.step) + " but its folder is "
+                    + fs::path(checkpoint).filename().string() + "; the checkpoint is damaged");
+    if (s.torchRng.empty())
+        throw Error(file + ": torch_rng is empty; the checkpoint is damaged");
     if (s.worldSize > 1 && s.rankTorchRng.size() != size_t(s.worldSize))
         throw Error(file + ": holds " + std::to_string(s.rankTorchRng.size()) + " ranks' generator states for a run of "
                     + std::to_string(s.worldSize));
@@ -289,26 +414,76 @@ TrainerState RunDirectory::readTrainerState(const std::string &checkpoint) const
 std::vector<TrainEvent> RunDirectory::readMetrics() const
 {
     std::vector<TrainEvent> events;
-    std::ifstream in(metricsPath());
-    std::string line;
-    while (std::getline(in, line))
+    for (const std::string &line : readLines(metricsPath()))
         if (auto e = parseMetricsLine(line))
             events.push_back(std::move(*e));
     return events;
 }
 
-void RunDirectory::create() const
+std::string RunDirectory::writer() const
 {
+    return FileLock::holderOf(lockPath());
+}
+
+std::unique_ptr<FileLock> RunDirectory::lockForWriting() const
+{
+    std::string holder;
+    std::unique_ptr<FileLock> lock = FileLock::tryAcquire(lockPath(), &holder);
+    if (!lock)
+        throw Error(m_path + ": another process is writing this run (" + holder + ", " + lockPath()
+                    + "); wait for it to end or stop it first");
+    // Entries Tunebench writes are created, never followed: a link among them is refused.
+    std::error_code ec;
+    for (const std::string &folder : {m_path, checkpointsPath()}) {
+        for (const auto &entry : fs::directory_iterator(folder, ec)) {
+            if (entry.is_symlink(ec))
+                throw Error(entry.path().string() + ": is a symbolic link; a run folder holds only what Tunebench "
+                                                    "wrote, and it does not write through links (remove the link)");
+            if (folder == checkpointsPath() && checkpointStep(entry.path().filename().string()) >= 0)
+                for (const auto &file : fs::directory_iterator(entry.path(), ec))
+                    if (file.is_symlink(ec))
+                        throw Error(file.path().string() + ": is a symbolic link; a checkpoint holds only what "
+                                                           "Tunebench wrote (remove the link)");
+        }
+    }
+    // What an interrupted writer left: its staging and pruned folders, its temporaries.
+    for (const std::string &folder : {m_path, checkpointsPath()})
+        for (const auto &entry : fs::directory_iterator(folder, ec))
+            if (isLeftover(entry.path().filename().string()))
+                fs::remove_all(entry.path(), ec);
+    return lock;
+}
+
+std::unique_ptr<FileLock> RunDirectory::create() const
+{
+    createFolder(m_path);
+    std::unique_ptr<FileLock> lock = lockForWriting();
     const auto existing = checkpoints();
     std::error_code ec;
     if (!existing.empty() || (fs::is_directory(checkpointsPath(), ec) && !fs::is_empty(checkpointsPath(), ec)))
         throw Error(m_path + ": already holds a run; resume it with --resume, or choose another run_dir");
-    createFolder(m_path);
+    return lock;
 }
 
 void RunDirectory::writeConfig(const TrainConfig &config) const
 {
-    writeFileAtomically(configPath(), trainConfigToJson(config));
+    // Input paths are stored absolute, and again relative to the run folder (paths_from_run),
+    // so a resume finds them from any working directory and after the project moved.
+    Json j = Json::parse(trainConfigToJson(config));
+    Json fromRun = Json::object();
+    std::error_code ec;
+    const fs::path run = fs::absolute(m_path, ec).lexically_normal();
+    for (const std::string &key : inputPathKeys()) {
+        if (!j.contains(key) || !j[key].is_string() || j[key].get<std::string>().empty())
+            continue;
+        const fs::path absolute = fs::absolute(j[key].get<std::string>(), ec).lexically_normal();
+        j[key] = absolute.string();
+        fromRun[key] = absolute.lexically_relative(run).string();
+    }
+    if (j.contains("run_dir") && j["run_dir"].is_string() && !j["run_dir"].get<std::string>().empty())
+        j["run_dir"] = run.string();
+    j[kPathsFromRun] = fromRun;
+    writeFileAtomically(configPath(), j.dump(2) + "\n");
 }
 
 void RunDirectory::writeSummary(const RunSummary &s) const
@@ -349,14 +524,22 @@ void RunDirectory::writeTrainerState(const std::string &checkpoint, const Traine
         j["rank_torch_rng"] = s.rankTorchRng;
         j["replica_fingerprints"] = s.replicaFingerprints;
     }
+    // Every other file of the checkpoint with its size, as it is now (written last).
+    Json files = Json::object();
+    std::error_code ec;
+    for (const auto &entry : fs::directory_iterator(checkpoint, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name != "trainer_state.json" && !isLeftover(name) && entry.is_regular_file(ec) && !entry.is_symlink(ec))
+            files[name] = uint64_t(entry.file_size(ec));
+    }
+    j["files"] = files;
     writeFileAtomically((fs::path(checkpoint) / "trainer_state.json").string(), j.dump() + "\n");
 }
 
 void RunDirectory::keepMetricsUpTo(int64_t step) const
 {
-    std::ifstream in(metricsPath());
-    std::string line, kept;
-    while (std::getline(in, line)) {
+    std::string kept;
+    for (const std::string &line : readLines(metricsPath())) {
         const auto e = parseMetricsLine(line);
         if (e && e->step <= step && !e->final)
             kept += line + "\n";
@@ -373,7 +556,8 @@ std::string RunDirectory::beginCheckpoint(int64_t step) const
 {
     const std::string staging = checkpointFolder(step) + ".tmp";
     createFolder(checkpointsPath());
-    fs::remove_all(staging);
+    std::error_code ec;
+    fs::remove_all(staging, ec);
     createFolder(staging);
     return staging;
 }
@@ -384,40 +568,71 @@ void RunDirectory::abandonCheckpoint(int64_t step) const
     fs::remove_all(checkpointFolder(step) + ".tmp", ec);
 }
 
+namespace {
+
+// Renames `folder` out of the way (one atomic step), then deletes it.
+void removeFolderSafely(const std::string &folder)
+{
+    std::error_code ec;
+    if (!fs::exists(fs::symlink_status(folder, ec)))
+        return;
+    const std::string doomed = folder + ".deleting";
+    fs::remove_all(doomed, ec);
+    fs::rename(folder, doomed, ec);
+    if (ec)
+        throw Error(folder + ": cannot remove the checkpoint (" + ec.message() + ")");
+    syncFolder(fs::path(folder).parent_path().string());
+    fs::remove_all(doomed, ec);
+}
+
+} // namespace
+
 std::string RunDirectory::commitCheckpoint(int64_t step) const
 {
     const std::string final = checkpointFolder(step);
-    fs::remove_all(final);
-    fs::rename(final + ".tmp", final);
+    removeFolderSafely(final);
+    std::error_code ec;
+    fs::rename(final + ".tmp", final, ec);
+    if (ec)
+        throw Error(final + ": cannot commit the checkpoint (" + ec.message() + ")");
+    syncFolder(checkpointsPath());
     return final;
 }
 
 void RunDirectory::removeCheckpoint(const std::string &checkpoint) const
 {
-    fs::remove_all(checkpoint);
+    removeFolderSafely(checkpoint);
 }
 
-RunJournal::RunJournal(const RunDirectory &run, Mode mode) : m_discard(mode == Mode::Discard)
+RunJournal::RunJournal(const RunDirectory &run, Mode mode)
 {
-    if (m_discard)
+    if (mode == Mode::Discard)
         return;
-    const auto openMode = mode == Mode::Append ? std::ios::app : std::ios::trunc;
-    m_log.open(run.logPath(), openMode);
-    m_metrics.open(run.metricsPath(), openMode);
-    if (!m_log || !m_metrics)
-        throw Error(run.path() + ": cannot write the run's log and metrics");
+    const auto open = mode == Mode::Append ? AppendOnlyFile::Open::Append : AppendOnlyFile::Open::Truncate;
+    m_log = std::make_unique<AppendOnlyFile>(run.logPath(), open);
+    m_metrics = std::make_unique<AppendOnlyFile>(run.metricsPath(), open);
 }
 
 void RunJournal::log(const std::string &line)
 {
-    if (!m_discard)
-        m_log << line << std::endl;
+    if (!m_log)
+        return;
+    try {
+        m_log->appendLine(line);
+    } catch (const Error &e) {
+        throw JournalError(e.what());
+    }
 }
 
 void RunJournal::metrics(const TrainEvent &event)
 {
-    if (!m_discard)
-        m_metrics << metricsLine(event) << std::endl;
+    if (!m_metrics)
+        return;
+    try {
+        m_metrics->appendLine(metricsLine(event));
+    } catch (const Error &e) {
+        throw JournalError(e.what());
+    }
 }
 
 } // namespace tb

@@ -1,11 +1,14 @@
 #pragma once
 
+#include "error.h"
+#include "file_lock.h"
+#include "file_util.h"
 #include "train_config.h"
 #include "train_event.h"
 
 #include <cstdint>
-#include <fstream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,10 +24,13 @@ namespace tb {
 //   checkpoints/step-00000120/        a loadable model (or PEFT adapter) folder, optimizer.pt and
 //                                     trainer_state.json (TrainerState), written last
 //   checkpoints/step-00000140.tmp/    a checkpoint being written; never read
+//   checkpoints/step-00000100.deleting/  a checkpoint being pruned; never read
+//   run.lock          flock'ed by the one process that writes the run; names its pid and host
 //
 // RunDirectory is the one reader and writer of these files: every other part of Tunebench
 // (the CLI, the Chat, Runs and Train pages) asks it, so "is this a run", "the latest
-// checkpoint" and "the best checkpoint" have one definition each.
+// checkpoint" and "the best checkpoint" have one definition each. What a crash can leave
+// and what a resume restores is written down in docs/RELIABILITY.md.
 
 // checkpoints/step-*/trainer_state.json: what resuming a run exactly needs.
 struct TrainerState {
@@ -45,6 +51,10 @@ struct TrainerState {
     int worldSize = 1;
     std::vector<std::vector<uint8_t>> rankTorchRng;
     std::vector<uint64_t> replicaFingerprints;
+    // The checkpoint's other files and their sizes, filled by writeTrainerState: a file
+    // missing or of another size (truncated, half pruned) makes the checkpoint incomplete.
+    // Empty in states written before it existed.
+    std::map<std::string, uint64_t> files;
 
     // The generator state rank `rank` resumes with.
     const std::vector<uint8_t> &torchRngOf(int rank) const { return worldSize > 1 ? rankTorchRng.at(size_t(rank)) : torchRng; }
@@ -98,12 +108,21 @@ public:
     std::string summaryPath() const;
     std::string checkpointsPath() const;
 
+    std::string lockPath() const;
+
     // Reading. Errors name the file and what is wrong with it.
+    // config.json with its input paths found from the run folder first (a project moved or
+    // copied as a whole), else where they were when the run started; then `overrides`.
     TrainConfig readConfig(const std::vector<std::string> &overrides = {}) const;
     // The summary of an ended run; nothing while it trains or when it was interrupted.
     std::optional<RunSummary> readSummary() const;
-    // Complete checkpoints (trainer_state.json written), oldest first by step.
+    // Complete checkpoints, oldest first by step: trainer_state.json written, and every file it
+    // lists there with its size.
     std::vector<RunCheckpoint> checkpoints() const;
+    // Why a step-* folder is not a complete checkpoint ("" when it is one).
+    std::string checkpointProblem(const std::string &checkpoint) const;
+    // step-* folders that are not complete checkpoints, with the reason, oldest first.
+    std::vector<std::pair<RunCheckpoint, std::string>> incompleteCheckpoints() const;
     std::optional<RunCheckpoint> latestCheckpoint() const;
     // The checkpoint with the best early-stopping metric, when the run kept one: run.json's
     // once the run ended, else the one the latest checkpoint's state names.
@@ -111,13 +130,23 @@ public:
     // What to load to use the run: the best checkpoint, else the latest. Throws tb::Error
     // when none is complete yet.
     std::string weightsToLoad() const;
+    // Checks that the state belongs to its folder (step-N holds step N).
     TrainerState readTrainerState(const std::string &checkpoint) const;
     // Step and Eval events in file order; torn or foreign lines are passed over.
     std::vector<TrainEvent> readMetrics() const;
 
-    // Writing: only the process that trains the run calls these (rank 0 of a data-parallel job).
-    // Creates the folder; refuses one that already holds a checkpoint.
-    void create() const;
+    // The process writing this run now ("pid 123 host box"), or "" when none is.
+    std::string writer() const;
+
+    // Writing: only the process that holds the run's lock calls these (rank 0 of a
+    // data-parallel job; see lockForWriting).
+    // Takes run.lock for as long as the returned lock lives; throws tb::Error naming the
+    // holder when another process writes the run. Then refuses a run folder in which an
+    // entry Tunebench writes is a symbolic link, and removes what an interrupted writer
+    // left (staging and pruned checkpoint folders, temporaries).
+    std::unique_ptr<FileLock> lockForWriting() const;
+    // Creates the folder; refuses one that already holds a checkpoint. Returns the lock.
+    std::unique_ptr<FileLock> create() const;
     void writeConfig(const TrainConfig &config) const;
     void writeSummary(const RunSummary &summary) const;
     void writeTrainerState(const std::string &checkpoint, const TrainerState &state) const;
@@ -129,15 +158,25 @@ public:
     std::string beginCheckpoint(int64_t step) const; // an empty staging folder
     void abandonCheckpoint(int64_t step) const;
     std::string commitCheckpoint(int64_t step) const;
+    // Renames the folder out of the checkpoints first, then deletes it: a crash part-way
+    // leaves a .deleting folder, never a half-deleted checkpoint that counts as complete.
     void removeCheckpoint(const std::string &checkpoint) const;
 
 private:
     std::string m_path;
 };
 
+// A line of train.log or metrics.jsonl could not be written (a full disk): the run stops.
+class JournalError : public Error {
+public:
+    using Error::Error;
+};
+
 // The run's two append-only files while it trains: train.log and metrics.jsonl. A
 // data-parallel rank other than 0 holds a discarding one, so it runs the same code and
-// writes nothing.
+// writes nothing. Every line is written whole or not at all; a write that fails (a full
+// disk) throws JournalError naming the file and the reason, and the run stops there: it
+// never goes on with a metrics file that misses lines.
 class RunJournal {
 public:
     enum class Mode { Create, Append, Discard };
@@ -146,9 +185,8 @@ public:
     void metrics(const TrainEvent &event);
 
 private:
-    bool m_discard = false;
-    std::ofstream m_log;
-    std::ofstream m_metrics;
+    std::unique_ptr<AppendOnlyFile> m_log;
+    std::unique_ptr<AppendOnlyFile> m_metrics;
 };
 
 } // namespace tb

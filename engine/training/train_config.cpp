@@ -8,7 +8,10 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -20,19 +23,43 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// The values a number option accepts, both ends included. Every number option has one:
+// a value outside it (threads = 100000, a negative adam_eps or seed, context_length = 1e9)
+// is refused when the config is read, naming the option and the range.
+struct Range {
+    long double min;
+    long double max;
+};
+
+constexpr long double kMaxSeed = 18446744073709551615.0L; // the largest uint64_t
+
 // One row of the option table below; the field it is passed with gives the rest.
 struct OptionRow {
+    OptionRow(const char *k, TrainOptionGroup g, TranslatableText l, TranslatableText h)
+        : key(k), group(g), label(l), help(h)
+    {
+    }
+    OptionRow(const char *k, TrainOptionGroup g, TranslatableText l, TranslatableText h, TrainOptionKind path)
+        : key(k), group(g), label(l), help(h), pathKind(path)
+    {
+    }
+    OptionRow(const char *k, TrainOptionGroup g, TranslatableText l, TranslatableText h, Range r)
+        : key(k), group(g), label(l), help(h), range(r)
+    {
+    }
     const char *key;
     TrainOptionGroup group;
     TranslatableText label;
     TranslatableText help;
     TrainOptionKind pathKind = TrainOptionKind::Text; // for a string: File, Folder or OutputFolder
+    std::optional<Range> range;                        // for a number
 };
 
 // THE option table: one row per option, in the order config.json lists them. A row holds the
 // key (config files, --set, run folders' config.json), the group (the Train page's tab), the
 // label a form shows and one line of help (English, translated by the UI: TB_TR_NOOP,
-// translatable.h) and, for a string, whether it is a path. The field gives the option's type
+// translatable.h) and, for a string, whether it is a path, for a number the range it must
+// be in. The field gives the option's type
 // (text, whole number, number, switch, or an enum whose names are the choices,
 // enum_choices.h) and its default (TrainConfig's initialiser). Everything else derives from
 // here: reading TOML/JSON and --set, writing config.json, trainOptionInfo() (the Train
@@ -67,7 +94,7 @@ void forEachOption(Config &c, F &&f)
        TB_TR_NOOP("TrainOption", "Plain text: one document per paragraph, or the whole file as one stream")},
       c.textSplit);
     f({"validation_ratio", G::Data, TB_TR_NOOP("TrainOption", "Validation share"),
-       TB_TR_NOOP("TrainOption", "Share of the rows held out for validation (fixed by the seed)")},
+       TB_TR_NOOP("TrainOption", "Share of the rows held out for validation (fixed by the seed)"), Range{0, 0.99}},
       c.validationRatio);
     f({"packing", G::Data, TB_TR_NOOP("TrainOption", "Pack short examples"),
        TB_TR_NOOP("TrainOption", "Put several short examples in one row; attention never crosses two examples")},
@@ -92,25 +119,25 @@ void forEachOption(Config &c, F &&f)
        TB_TR_NOOP("TrainOption", "Model size when training from scratch")},
       c.preset);
     f({"hidden_size", G::Model, TB_TR_NOOP("TrainOption", "Hidden size"),
-       TB_TR_NOOP("TrainOption", "From scratch: the width of the model; 0 = the preset's")},
+       TB_TR_NOOP("TrainOption", "From scratch: the width of the model; 0 = the preset's"), Range{0, 65536}},
       c.hiddenSize);
     f({"num_layers", G::Model, TB_TR_NOOP("TrainOption", "Layers"),
-       TB_TR_NOOP("TrainOption", "From scratch: decoder layers; 0 = the preset's")},
+       TB_TR_NOOP("TrainOption", "From scratch: decoder layers; 0 = the preset's"), Range{0, 1024}},
       c.numLayers);
     f({"num_heads", G::Model, TB_TR_NOOP("TrainOption", "Attention heads"),
-       TB_TR_NOOP("TrainOption", "From scratch: attention heads per layer; 0 = the preset's")},
+       TB_TR_NOOP("TrainOption", "From scratch: attention heads per layer; 0 = the preset's"), Range{0, 1024}},
       c.numHeads);
     f({"num_kv_heads", G::Model, TB_TR_NOOP("TrainOption", "Key/value heads"),
-       TB_TR_NOOP("TrainOption", "From scratch: key/value heads (grouped-query attention); 0 = as many as the attention heads")},
+       TB_TR_NOOP("TrainOption", "From scratch: key/value heads (grouped-query attention); 0 = as many as the attention heads"), Range{0, 1024}},
       c.numKvHeads);
     f({"intermediate_size", G::Model, TB_TR_NOOP("TrainOption", "MLP size"),
-       TB_TR_NOOP("TrainOption", "From scratch: the width of each layer's MLP; 0 = the preset's")},
+       TB_TR_NOOP("TrainOption", "From scratch: the width of each layer's MLP; 0 = the preset's"), Range{0, 1048576}},
       c.intermediateSize);
     f({"context_length", G::Model, TB_TR_NOOP("TrainOption", "Context length"),
-       TB_TR_NOOP("TrainOption", "Tokens per training row")},
+       TB_TR_NOOP("TrainOption", "Tokens per training row"), Range{2, 1048576}},
       c.contextLength);
     f({"vocab_size", G::Model, TB_TR_NOOP("TrainOption", "Vocabulary size"),
-       TB_TR_NOOP("TrainOption", "Pieces of a tokenizer trained from scratch")},
+       TB_TR_NOOP("TrainOption", "Pieces of a tokenizer trained from scratch"), Range{1, 1048576}},
       c.vocabSize);
     f({"tokenizer_type", G::Model, TB_TR_NOOP("TrainOption", "Tokenizer type"),
        TB_TR_NOOP("TrainOption", "A tokenizer trained on the data: subwords (BPE or unigram), or one piece per character")},
@@ -123,13 +150,13 @@ void forEachOption(Config &c, F &&f)
        TB_TR_NOOP("TrainOption", "Language model or intent classifier; by default it follows the data")},
       c.task);
     f({"lora_rank", G::Method, TB_TR_NOOP("TrainOption", "LoRA rank"),
-       TB_TR_NOOP("TrainOption", "LoRA: rank of the adapters; 0 = full fine-tuning")},
+       TB_TR_NOOP("TrainOption", "LoRA: rank of the adapters; 0 = full fine-tuning"), Range{0, 4096}},
       c.loraRank);
     f({"lora_alpha", G::Method, TB_TR_NOOP("TrainOption", "LoRA alpha"),
-       TB_TR_NOOP("TrainOption", "LoRA: the adapters are scaled by alpha / rank")},
+       TB_TR_NOOP("TrainOption", "LoRA: the adapters are scaled by alpha / rank"), Range{1e-9, 1e6}},
       c.loraAlpha);
     f({"lora_dropout", G::Method, TB_TR_NOOP("TrainOption", "LoRA dropout"),
-       TB_TR_NOOP("TrainOption", "LoRA: dropout on the adapters' input while training")},
+       TB_TR_NOOP("TrainOption", "LoRA: dropout on the adapters' input while training"), Range{0, 0.99}},
       c.loraDropout);
     f({"lora_targets", G::Method, TB_TR_NOOP("TrainOption", "LoRA target layers"),
        TB_TR_NOOP("TrainOption", "LoRA: layers that get adapters (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj)")},
@@ -138,7 +165,7 @@ void forEachOption(Config &c, F &&f)
        TB_TR_NOOP("TrainOption", "Keep the token embeddings fixed")},
       c.freezeEmbeddings);
     f({"freeze_layers", G::Method, TB_TR_NOOP("TrainOption", "Frozen bottom layers"),
-       TB_TR_NOOP("TrainOption", "Keep the bottom N layers fixed")},
+       TB_TR_NOOP("TrainOption", "Keep the bottom N layers fixed"), Range{0, 1024}},
       c.freezeLayers);
     f({"freeze_base", G::Method, TB_TR_NOOP("TrainOption", "Train the head only"),
        TB_TR_NOOP("TrainOption", "Classifier: train only the head")},
@@ -154,62 +181,62 @@ void forEachOption(Config &c, F &&f)
       c.gradientCheckpointing);
     // Optimisation
     f({"max_steps", G::Optimisation, TB_TR_NOOP("TrainOption", "Steps"),
-       TB_TR_NOOP("TrainOption", "Optimizer steps; 0 = let epochs decide")},
+       TB_TR_NOOP("TrainOption", "Optimizer steps; 0 = let epochs decide"), Range{0, 1e12}},
       c.maxSteps);
     f({"epochs", G::Optimisation, TB_TR_NOOP("TrainOption", "Epochs"),
-       TB_TR_NOOP("TrainOption", "Passes over the data when the number of steps is 0")},
+       TB_TR_NOOP("TrainOption", "Passes over the data when the number of steps is 0"), Range{0, 1e6}},
       c.epochs);
     f({"batch_size", G::Optimisation, TB_TR_NOOP("TrainOption", "Batch size"),
-       TB_TR_NOOP("TrainOption", "Rows per micro-batch")},
+       TB_TR_NOOP("TrainOption", "Rows per micro-batch"), Range{1, 1048576}},
       c.batchSize);
     f({"grad_accumulation", G::Optimisation, TB_TR_NOOP("TrainOption", "Gradient accumulation"),
-       TB_TR_NOOP("TrainOption", "Micro-batches per optimizer step")},
+       TB_TR_NOOP("TrainOption", "Micro-batches per optimizer step"), Range{1, 65536}},
       c.gradAccumulation);
     f({"learning_rate", G::Optimisation, TB_TR_NOOP("TrainOption", "Learning rate"),
-       TB_TR_NOOP("TrainOption", "Peak learning rate")},
+       TB_TR_NOOP("TrainOption", "Peak learning rate"), Range{1e-12, 10}},
       c.learningRate);
     f({"min_learning_rate", G::Optimisation, TB_TR_NOOP("TrainOption", "Final learning rate"),
-       TB_TR_NOOP("TrainOption", "Learning rate at the end of the schedule")},
+       TB_TR_NOOP("TrainOption", "Learning rate at the end of the schedule"), Range{0, 10}},
       c.minLearningRate);
     f({"warmup_steps", G::Optimisation, TB_TR_NOOP("TrainOption", "Warm-up steps"),
-       TB_TR_NOOP("TrainOption", "Steps of linear warm-up")},
+       TB_TR_NOOP("TrainOption", "Steps of linear warm-up"), Range{0, 1e12}},
       c.warmupSteps);
     f({"schedule", G::Optimisation, TB_TR_NOOP("TrainOption", "Learning-rate schedule"),
        TB_TR_NOOP("TrainOption", "Learning rate after the warm-up")},
       c.schedule);
     f({"weight_decay", G::Optimisation, TB_TR_NOOP("TrainOption", "Weight decay"),
-       TB_TR_NOOP("TrainOption", "AdamW's decoupled weight decay (not on norms)")},
+       TB_TR_NOOP("TrainOption", "AdamW's decoupled weight decay (not on norms)"), Range{0, 10}},
       c.weightDecay);
     f({"beta1", G::Optimisation, TB_TR_NOOP("TrainOption", "Adam beta1"),
-       TB_TR_NOOP("TrainOption", "AdamW: how slowly the running mean of the gradient forgets")},
+       TB_TR_NOOP("TrainOption", "AdamW: how slowly the running mean of the gradient forgets"), Range{0, 0.999999999}},
       c.beta1);
     f({"beta2", G::Optimisation, TB_TR_NOOP("TrainOption", "Adam beta2"),
-       TB_TR_NOOP("TrainOption", "AdamW: how slowly the running mean of the squared gradient forgets")},
+       TB_TR_NOOP("TrainOption", "AdamW: how slowly the running mean of the squared gradient forgets"), Range{0, 0.999999999}},
       c.beta2);
     f({"adam_eps", G::Optimisation, TB_TR_NOOP("TrainOption", "Adam epsilon"),
-       TB_TR_NOOP("TrainOption", "AdamW: a small number that keeps the update finite")},
+       TB_TR_NOOP("TrainOption", "AdamW: a small number that keeps the update finite"), Range{1e-30, 1}},
       c.adamEps);
     f({"grad_clip", G::Optimisation, TB_TR_NOOP("TrainOption", "Gradient clipping"),
-       TB_TR_NOOP("TrainOption", "Clip the gradient's global norm; 0 = off")},
+       TB_TR_NOOP("TrainOption", "Clip the gradient's global norm; 0 = off"), Range{0, 1e9}},
       c.gradClip);
     f({"seed", G::Optimisation, TB_TR_NOOP("TrainOption", "Random seed"),
-       TB_TR_NOOP("TrainOption", "The same seed repeats a run exactly")},
+       TB_TR_NOOP("TrainOption", "The same seed repeats a run exactly"), Range{0, kMaxSeed}},
       c.seed);
     f({"threads", G::Optimisation, TB_TR_NOOP("TrainOption", "CPU threads"),
-       TB_TR_NOOP("TrainOption", "CPU threads; 0 = every core")},
+       TB_TR_NOOP("TrainOption", "CPU threads; 0 = every core"), Range{0, 1024}},
       c.threads);
     // Evaluation, early stopping, checkpoints, the run
     f({"eval_every", G::Evaluation, TB_TR_NOOP("TrainOption", "Evaluate every"),
-       TB_TR_NOOP("TrainOption", "Steps between evaluations; step 0 is the baseline")},
+       TB_TR_NOOP("TrainOption", "Steps between evaluations; step 0 is the baseline"), Range{0, 1e12}},
       c.evalEvery);
     f({"eval_batches", G::Evaluation, TB_TR_NOOP("TrainOption", "Batches per evaluation"),
-       TB_TR_NOOP("TrainOption", "Batches per evaluation during the run; the last one covers the whole split")},
+       TB_TR_NOOP("TrainOption", "Batches per evaluation during the run; the last one covers the whole split"), Range{0, 1e9}},
       c.evalBatches);
     f({"checkpoint_every", G::Evaluation, TB_TR_NOOP("TrainOption", "Checkpoint every"),
-       TB_TR_NOOP("TrainOption", "Steps between checkpoints; 0 = at every evaluation")},
+       TB_TR_NOOP("TrainOption", "Steps between checkpoints; 0 = at every evaluation"), Range{0, 1e12}},
       c.checkpointEvery);
     f({"keep_last", G::Evaluation, TB_TR_NOOP("TrainOption", "Checkpoints to keep"),
-       TB_TR_NOOP("TrainOption", "Checkpoints to keep, besides the best")},
+       TB_TR_NOOP("TrainOption", "Checkpoints to keep, besides the best"), Range{1, 1e6}},
       c.keepLast);
     f({"keep_best", G::Evaluation, TB_TR_NOOP("TrainOption", "Keep the best checkpoint"),
        TB_TR_NOOP("TrainOption", "Keep the checkpoint with the best early-stopping metric")},
@@ -218,25 +245,25 @@ void forEachOption(Config &c, F &&f)
        TB_TR_NOOP("TrainOption", "Metric to watch: val_loss, macro_f1, check_pass_rate…; auto picks by task")},
       c.earlyStoppingMetric);
     f({"early_stopping_patience", G::Evaluation, TB_TR_NOOP("TrainOption", "Patience"),
-       TB_TR_NOOP("TrainOption", "Stop after this many evaluations without improvement; 0 = off")},
+       TB_TR_NOOP("TrainOption", "Stop after this many evaluations without improvement; 0 = off"), Range{0, 1e6}},
       c.earlyStoppingPatience);
     f({"early_stopping_min_delta", G::Evaluation, TB_TR_NOOP("TrainOption", "Smallest improvement"),
-       TB_TR_NOOP("TrainOption", "An evaluation improves on the best only by more than this")},
+       TB_TR_NOOP("TrainOption", "An evaluation improves on the best only by more than this"), Range{0, 1e9}},
       c.earlyStoppingMinDelta);
     f({"dialogue_checks", G::Evaluation, TB_TR_NOOP("TrainOption", "Dialogue checks"),
        TB_TR_NOOP("TrainOption", "JSONL of prompts with must_contain / must_not_contain / regex rules, run at every evaluation"),
        K::File}, c.dialogueChecks);
     f({"dialogue_check_tokens", G::Evaluation, TB_TR_NOOP("TrainOption", "Tokens per check"),
-       TB_TR_NOOP("TrainOption", "New tokens per dialogue check")},
+       TB_TR_NOOP("TrainOption", "New tokens per dialogue check"), Range{1, 65536}},
       c.dialogueCheckTokens);
     f({"memory_limit_mb", G::Evaluation, TB_TR_NOOP("TrainOption", "Memory limit (MB)"),
-       TB_TR_NOOP("TrainOption", "Refuse a run whose memory estimate exceeds this; 0 = what is free now")},
+       TB_TR_NOOP("TrainOption", "Refuse a run whose memory estimate exceeds this; 0 = what is free now"), Range{0, 1099511627776}},
       c.memoryLimitMb);
     f({"run_dir", G::Evaluation, TB_TR_NOOP("TrainOption", "Run folder"),
        TB_TR_NOOP("TrainOption", "Where config, log, metrics and checkpoints go; empty = runs/<date-time>"),
        K::OutputFolder}, c.runDir);
     f({"dist_timeout_s", G::Evaluation, TB_TR_NOOP("TrainOption", "Wait for other processes (s)"),
-       TB_TR_NOOP("TrainOption", "Several processes: seconds one waits for the others before the run stops with an error")},
+       TB_TR_NOOP("TrainOption", "Several processes: seconds one waits for the others before the run stops with an error"), Range{0.001, 1e7}},
       c.distTimeoutS);
 }
 
@@ -248,9 +275,30 @@ struct IsOptional<std::optional<T>> : std::true_type {};
 // chat_template's empty choice: the template the model came with.
 constexpr TranslatableText kFromTheModel = TB_TR_NOOP("TrainOption", "The model's own");
 
+// "1024", "0.001", "1e+12": a bound or a value as a user reads it.
+std::string numberText(long double value)
+{
+    char text[64];
+    if (value == (long double)(int64_t(value)) && value < 1e15L && value > -1e15L)
+        std::snprintf(text, sizeof text, "%lld", static_cast<long long>(value));
+    else
+        std::snprintf(text, sizeof text, "%.6Lg", value);
+    return text;
+}
+
+// Throws std::runtime_error when `value` is outside the option's range.
+void requireInRange(long double value, const std::optional<Range> &range)
+{
+    if (!std::isfinite(double(value)))
+        throw std::runtime_error("expected a finite number, found " + numberText(value));
+    if (range && (value < range->min || value > range->max))
+        throw std::runtime_error(numberText(value) + " is out of range; it must be from " + numberText(range->min)
+                                 + " to " + numberText(range->max));
+}
+
 // One option's value from JSON; throws std::runtime_error with what is wrong.
 template <typename T>
-void readValue(const Json &v, T &field)
+void readValue(const Json &v, T &field, const std::optional<Range> &range = std::nullopt)
 {
     auto choiceName = [&]() -> std::string {
         if (!v.is_string())
@@ -286,12 +334,24 @@ void readValue(const Json &v, T &field)
     } else if constexpr (std::is_floating_point_v<T>) {
         if (!v.is_number())
             throw std::runtime_error("expected a number, found " + v.dump());
+        requireInRange(v.get<long double>(), range);
         field = v.get<T>();
     } else {
         static_assert(std::is_integral_v<T>, "an option is text, a switch, a number or an enum");
-        if (!v.is_number_integer() && !(v.is_number_float() && v.get<double>() == double(int64_t(v.get<double>()))))
+        // The exact value first (a seed above 2^53 stays exact), then the range, then the type.
+        long double value = 0;
+        if (v.is_number_unsigned())
+            value = (long double)(v.get<uint64_t>());
+        else if (v.is_number_integer())
+            value = (long double)(v.get<int64_t>());
+        else if (v.is_number_float() && std::isfinite(v.get<double>()) && v.get<double>() == std::floor(v.get<double>()))
+            value = (long double)(v.get<double>());
+        else
             throw std::runtime_error("expected a whole number, found " + v.dump());
-        field = T(v.get<double>());
+        requireInRange(value, range);
+        if (value < (long double)(std::numeric_limits<T>::min()) || value > (long double)(std::numeric_limits<T>::max()))
+            throw std::runtime_error(numberText(value) + " does not fit");
+        field = T(value);
     }
 }
 
@@ -391,7 +451,7 @@ TrainConfig fromJson(Json j, const std::string &source, const std::vector<std::s
         if (!flat.contains(row.key))
             return;
         try {
-            readValue(flat[row.key], field);
+            readValue(flat[row.key], field, row.range);
         } catch (const std::exception &e) {
             throw Error(source + ": option '" + row.key + "': " + e.what());
         }
@@ -405,6 +465,17 @@ TrainConfig fromJson(Json j, const std::string &source, const std::vector<std::s
 void TrainConfig::validate() const
 {
     auto fail = [](const std::string &what) { throw Error("training config: " + what); };
+    // Every number in its row's range (a config read from a file was checked as it was read).
+    forEachOption(*this, [&](const OptionRow &row, const auto &field) {
+        using T = std::decay_t<decltype(field)>;
+        if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+            try {
+                requireInRange((long double)(field), row.range);
+            } catch (const std::exception &e) {
+                fail(std::string("option '") + row.key + "': " + e.what());
+            }
+        }
+    });
     if (data.empty())
         fail("'data' is required: the training file");
     if (maxSteps <= 0 && epochs <= 0)
@@ -511,6 +582,10 @@ const std::vector<TrainOptionInfo> &trainOptionInfo()
                 o.kind = TrainOptionKind::Real;
             } else {
                 o.kind = TrainOptionKind::Int;
+            }
+            if (row.range) {
+                o.minimum = double(row.range->min);
+                o.maximum = double(row.range->max);
             }
             const Json value = toJson(field);
             o.defaultValue = value.is_string() ? value.get<std::string>() : value.dump();

@@ -140,6 +140,8 @@ struct TrainOptionInfo {
     TranslatableText help;  // one line: what the option does
     std::vector<TrainOptionChoice> choices; // Choice: every accepted name, in order
     std::string defaultValue; // as in JSON, strings without quotes
+    // Int and Real: the accepted range, both ends included (checked when a config is read).
+    std::optional<double> minimum, maximum;
 };
 const std::vector<TrainOptionInfo> &trainOptionInfo();
 // Null for a key that is not an option.

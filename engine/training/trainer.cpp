@@ -8,8 +8,10 @@
 #include "distributed.h"
 #include "early_stopping.h"
 #include "error.h"
+#include "file_lock.h"
 #include "file_util.h"
 #include "imported_model.h"
+#include "interrupt_cleanup.h"
 #include "lora.h"
 #include "lr_schedule.h"
 #include "memory_estimate.h"
@@ -52,6 +54,7 @@ struct DataPosition {
 struct RunState {
     TrainConfig config;
     RunDirectory run{""};
+    std::unique_ptr<FileLock> lock; // run.lock, held by the process that writes the run (rank 0)
     std::unique_ptr<RunJournal> journal;
     // Data parallel (distributed.h): every rank runs the same code on its share of each
     // global batch; only rank 0 writes files and emits events. One process is a world of one.
@@ -85,6 +88,7 @@ struct RunState {
     std::unique_ptr<BatchIterator> epochBatches; // batches of position.epoch
     std::vector<std::string> checkpoints; // oldest first
     std::string bestCheckpoint;
+    std::string bestInLastState; // what the last trainer_state.json written names as best
     EarlyStopping early;
     std::vector<std::vector<uint8_t>> rankRng; // data parallel: every rank's RNG state at the last checkpoint
     std::vector<uint64_t> rankFingerprints;     // and its parameter hash there
@@ -150,21 +154,67 @@ void loadChecks(RunState &s)
                    + " new tokens each)");
 }
 
+// The base model's metadata and tokenizer (its tokenizer_config.json included, or the
+// `tokenizer` option's): a LoRA resume imports it the same way as the first start.
+void importBase(RunState &s)
+{
+    const TrainConfig &c = s.config;
+    s.imported = importModel(c.model);
+    if (!c.tokenizer.empty()) {
+        s.imported.tokenizer = Tokenizer::fromFile(c.tokenizer);
+        s.imported.tokenizerError.clear();
+    }
+    if (!s.imported.tokenizer)
+        throw Error(c.model + ": carries no tokenizer; set 'tokenizer' to a SentencePiece .model"
+                    + (s.imported.tokenizerError.empty() ? "" : " (" + s.imported.tokenizerError + ")"));
+    s.tokenizer = s.imported.tokenizer;
+    s.modelConfig = s.imported.config;
+}
+
+// A from-scratch model's shape: the preset, then the sizes the config sets.
+ModelConfig scratchModelConfig(const TrainConfig &c, const Tokenizer &tokenizer)
+{
+    ModelConfig m = presetConfig(c.preset, tokenizer.vocabSize());
+    if (c.hiddenSize) m.hiddenSize = c.hiddenSize;
+    if (c.numLayers) m.numLayers = c.numLayers;
+    if (c.numHeads) m.numHeads = c.numHeads;
+    m.numKvHeads = c.numKvHeads ? c.numKvHeads : (c.numHeads ? c.numHeads : m.numKvHeads);
+    if (c.intermediateSize) m.intermediateSize = c.intermediateSize;
+    m.maxPositions = c.contextLength;
+    m.tieWordEmbeddings = c.tieEmbeddings;
+    m.bosTokenId = tokenizer.bosId();
+    m.eosTokenId = tokenizer.eosId();
+    return m;
+}
+
+// SentencePiece writes PREFIX.model and PREFIX.vocab itself, following links: it trains
+// into a temporary prefix no other process picks, and the two files are renamed into
+// place, so a link planted at tokenizer.model is replaced, never written through.
+std::shared_ptr<Tokenizer> trainTokenizerInto(TokenizerTrainOptions t)
+{
+    const std::string prefix = t.outputPrefix;
+    t.outputPrefix = uniqueTemporaryName(prefix);
+    const TemporaryRegistration model(t.outputPrefix + ".model", false), vocab(t.outputPrefix + ".vocab", false);
+    std::shared_ptr<Tokenizer> tokenizer;
+    try {
+        tokenizer = Tokenizer::train(t);
+        for (const char *ext : {".model", ".vocab"})
+            fs::rename(t.outputPrefix + ext, prefix + ext);
+    } catch (...) {
+        std::error_code ec;
+        for (const char *ext : {".model", ".vocab"})
+            fs::remove(t.outputPrefix + ext, ec);
+        throw;
+    }
+    return tokenizer;
+}
+
 // The model's shape and tokenizer, before any weight exists: the memory check comes first.
 void prepareTokenizerAndConfig(RunState &s)
 {
     const TrainConfig &c = s.config;
     if (!c.model.empty()) {
-        s.imported = importModel(c.model);
-        if (!c.tokenizer.empty()) {
-            s.imported.tokenizer = Tokenizer::fromFile(c.tokenizer);
-            s.imported.tokenizerError.clear();
-        }
-        if (!s.imported.tokenizer)
-            throw Error(c.model + ": carries no tokenizer; set 'tokenizer' to a SentencePiece .model"
-                        + (s.imported.tokenizerError.empty() ? "" : " (" + s.imported.tokenizerError + ")"));
-        s.tokenizer = s.imported.tokenizer;
-        s.modelConfig = s.imported.config;
+        importBase(s);
         return;
     }
     if (c.loraRank > 0)
@@ -185,8 +235,8 @@ void prepareTokenizerAndConfig(RunState &s)
         // with <|im_end|>, which becomes the EOS so generation stops where training ended.
         const ChatTemplateKind kind = c.chatTemplate.value_or(ChatTemplateKind::Plain);
         t.specialTokens = chatTemplateSpecialTokens(kind);
-        s.tokenizer = Tokenizer::train(t);
-        s.dist->shareFromMain("tokenizer.model", readTextFile(t.outputPrefix + ".model"));
+        s.tokenizer = trainTokenizerInto(t);
+        s.dist->shareFromMain("tokenizer.model", s.tokenizer->serializedModel());
         logLine(s, std::string("trained a ") + enumName(c.tokenizerType) + " tokenizer with "
                        + std::to_string(s.tokenizer->vocabSize()) + " pieces on " + t.corpusPath);
     }
@@ -200,16 +250,7 @@ void prepareTokenizerAndConfig(RunState &s)
                                            s.tokenizer->padId());
         }
     }
-    ModelConfig m = presetConfig(c.preset, s.tokenizer->vocabSize());
-    if (c.hiddenSize) m.hiddenSize = c.hiddenSize;
-    if (c.numLayers) m.numLayers = c.numLayers;
-    if (c.numHeads) m.numHeads = c.numHeads;
-    m.numKvHeads = c.numKvHeads ? c.numKvHeads : (c.numHeads ? c.numHeads : m.numKvHeads);
-    if (c.intermediateSize) m.intermediateSize = c.intermediateSize;
-    m.maxPositions = c.contextLength;
-    m.tieWordEmbeddings = c.tieEmbeddings;
-    m.bosTokenId = s.tokenizer->bosId();
-    m.eosTokenId = s.tokenizer->eosId();
+    ModelConfig m = scratchModelConfig(c, *s.tokenizer);
     m.validate("training config");
     s.modelConfig = m;
 }
@@ -407,6 +448,7 @@ std::string earlyStoppingMetric(const TrainConfig &c, bool classification)
 
 void writeTrainerState(RunState &s, const std::string &checkpoint)
 {
+    s.bestInLastState = s.bestCheckpoint;
     if (!s.main())
         return;
     TrainerState state;
@@ -449,11 +491,22 @@ void pruneCheckpoints(RunState &s)
 
 // A checkpoint is the task's loadable weights folder (so chat and export can open it), the
 // optimizer state and the trainer state; RunDirectory commits it only once it is complete.
+// The trainer state names the best checkpoint as it is once this one exists (set
+// s.bestCheckpoint first when this one is the new best): a checkpoint is never committed
+// with a state that a later rewrite has to correct.
 void saveCheckpoint(RunState &s)
 {
     const std::string final = s.run.checkpointFolder(s.step);
-    if (!s.checkpoints.empty() && s.checkpoints.back() == final)
-        return; // this step is already saved (an evaluation and a checkpoint interval met)
+    if (!s.checkpoints.empty() && s.checkpoints.back() == final) {
+        // This step is already saved (an evaluation and a checkpoint interval met, or the step
+        // a resumed run started from): only the best it names may have changed since. The
+        // state is replaced in one rename, so it names the old best or the new one.
+        if (s.bestInLastState != s.bestCheckpoint) {
+            writeTrainerState(s, final);
+            pruneCheckpoints(s);
+        }
+        return;
+    }
     // Data parallel: every rank's RNG state goes into rank 0's checkpoint, and the replicas
     // are proven equal (bitwise) at every checkpoint.
     auto rng = torch::globalContext().defaultGenerator(torch::kCPU).get_state();
@@ -462,12 +515,16 @@ void saveCheckpoint(RunState &s)
     s.rankFingerprints = s.dist->checkReplicas(s.task->module().parameters(), s.step);
     if (s.main()) {
         const std::string staging = s.run.beginCheckpoint(s.step);
+        const TemporaryRegistration removedOnInterrupt(staging, true);
         try {
             s.task->save(staging);
-            torch::serialize::OutputArchive archive;
-            s.optimizer->save(archive);
-            archive.save_to((fs::path(staging) / "optimizer.pt").string());
+            saveOptimizerState(*s.optimizer, (fs::path(staging) / "optimizer.pt").string());
             writeTrainerState(s, staging);
+        } catch (const Error &e) {
+            s.run.abandonCheckpoint(s.step);
+            throw Error(std::string(e.what()) + "; checkpoint " + RunDirectory::checkpointName(s.step)
+                        + " was not written, " + (s.checkpoints.empty() ? "and there is no earlier one"
+                                                                         : "the last one is " + s.checkpoints.back()));
         } catch (...) {
             s.run.abandonCheckpoint(s.step);
             throw;
@@ -522,12 +579,11 @@ Evaluated evaluateAndRecord(RunState &s, bool final)
         line += item;
     }
     s.journal->log(line + (final ? " final" : "") + (e.best ? " best" : ""));
-    // The best weights are saved when they are seen; pruning keeps them.
+    // The best weights are saved when they are seen, with a state that names them best;
+    // pruning keeps them.
     if (e.best && s.config.keepBest && s.step > 0) {
+        s.bestCheckpoint = s.run.checkpointFolder(s.step);
         saveCheckpoint(s);
-        s.bestCheckpoint = s.checkpoints.back();
-        writeTrainerState(s, s.bestCheckpoint);
-        pruneCheckpoints(s);
     }
     return {e.metrics, !final && s.early.shouldStop()};
 }
@@ -740,6 +796,20 @@ TrainResult trainLoop(RunState &s, bool resumed)
     return finishRun(s, status);
 }
 
+// The loop, with a failed write to train.log or metrics.jsonl said as what it is: the run
+// stopped there, and can resume from its last checkpoint once the disk has room.
+TrainResult runLoop(RunState &s, bool resumed)
+{
+    try {
+        return trainLoop(s, resumed);
+    } catch (const JournalError &e) {
+        throw Error(std::string(e.what()) + "; training stopped at step " + std::to_string(s.step) + " ("
+                    + (s.checkpoints.empty() ? std::string("no checkpoint yet")
+                                             : "resume from " + s.checkpoints.back() + " once the disk has room")
+                    + ")");
+    }
+}
+
 // Data parallel: joins the job torchrun's variables describe (none: a world of one), and
 // shares the cores among the ranks on this machine unless `threads` is set.
 void joinDistributed(RunState &s)
@@ -768,38 +838,75 @@ void startReplicas(RunState &s)
                        + " rows each per micro-batch (" + std::to_string(s.batchOptions.batchSize) + " global)");
 }
 
-// Resuming: the checkpoint's weights (a full model or classifier folder, or an adapter over the base).
+// Resuming a LoRA run: the adapter must be the one the config describes.
+void requireLoraAsConfigured(const RunState &s, const LoraConfig &adapter, const std::string &checkpoint)
+{
+    const LoraConfig wanted = loraConfig(s.config);
+    auto sorted = [](std::vector<std::string> v) {
+        std::sort(v.begin(), v.end());
+        return v;
+    };
+    if (adapter.rank != wanted.rank || sorted(adapter.targets) != sorted(wanted.targets))
+        throw Error(s.run.configPath() + ": lora_rank " + std::to_string(wanted.rank) + " on " + s.config.loraTargets
+                    + ", but checkpoint " + checkpoint + " holds an adapter of rank " + std::to_string(adapter.rank)
+                    + "; a resumed run keeps the adapter it was started with: undo the change, or start a new run");
+}
+
+// Resuming a run from scratch: config.json (after --set) must describe the checkpoint's
+// model. A resumed run never changes its model's size; an edit is refused, not ignored.
+void requireShapeAsConfigured(const RunState &s, const ModelConfig &saved, const std::string &checkpoint)
+{
+    const ModelConfig wanted = scratchModelConfig(s.config, *s.tokenizer);
+    const std::pair<const char *, std::pair<int64_t, int64_t>> sizes[] = {
+        {"hidden_size", {wanted.hiddenSize, saved.hiddenSize}},
+        {"num_layers", {wanted.numLayers, saved.numLayers}},
+        {"num_heads", {wanted.numHeads, saved.numHeads}},
+        {"num_kv_heads", {wanted.numKvHeads, saved.numKvHeads}},
+        {"intermediate_size", {wanted.intermediateSize, saved.intermediateSize}},
+        {"context_length", {wanted.maxPositions, saved.maxPositions}},
+        {"tie_embeddings", {wanted.tieWordEmbeddings, saved.tieWordEmbeddings}},
+    };
+    for (const auto &[key, values] : sizes)
+        if (values.first != values.second)
+            throw Error(s.run.configPath() + ": " + key + " gives " + std::to_string(values.first) + ", but checkpoint "
+                        + checkpoint + " holds a model with " + std::to_string(values.second)
+                        + "; a resumed run keeps its model's size: undo the edit (or the --set), or start a new run");
+}
+
+// Resuming: the checkpoint's weights (a full model or classifier folder, or an adapter over
+// the base). Everything the first start derived comes back the same way: a LoRA run's base
+// and tokenizer (with its tokenizer_config.json: chat template, special tokens) are
+// imported as at the start; the other runs' tokenizer is the checkpoint's own.
 void loadCheckpointWeights(RunState &s, const std::string &checkpoint)
 {
     if (s.lora()) {
-        s.imported = importModel(s.config.model);
-        s.tokenizer = Tokenizer::fromFile((fs::path(checkpoint) / "tokenizer.model").string());
-        s.imported.tokenizer = s.tokenizer;
-        s.modelConfig = s.imported.config;
+        importBase(s);
         LoadOptions options;
         options.computeDtype = s.config.baseDtype == BaseDtype::Bf16 ? torch::kBFloat16 : torch::kFloat;
         s.model = buildModel(s.imported, options);
-        loadLoraAdapter(s.model, checkpoint);
+        requireLoraAsConfigured(s, loadLoraAdapter(s.model, checkpoint), checkpoint);
     } else if (isClassifierFolder(checkpoint)) {
         LoadedClassifier loaded = loadClassifier(checkpoint);
         s.classifier = loaded.classifier;
         s.model = s.classifier->languageModel();
         s.tokenizer = loaded.tokenizer;
         s.modelConfig = s.model->config();
+        if (s.config.model.empty())
+            requireShapeAsConfigured(s, s.modelConfig, checkpoint);
     } else {
         LoadedModel loaded = loadModel(checkpoint);
         s.model = loaded.model;
         s.tokenizer = loaded.tokenizer;
         s.modelConfig = s.model->config();
+        if (s.config.model.empty())
+            requireShapeAsConfigured(s, s.modelConfig, checkpoint);
     }
 }
 
 // Resuming: the optimizer, the data position, the generators and early stopping as they were.
 void restoreTrainerState(RunState &s, const std::string &checkpoint, const TrainerState &state)
 {
-    torch::serialize::InputArchive archive;
-    archive.load_from((fs::path(checkpoint) / "optimizer.pt").string());
-    s.optimizer->load(archive);
+    loadOptimizerState(*s.optimizer, (fs::path(checkpoint) / "optimizer.pt").string());
     s.step = state.step;
     s.position.epoch = state.epoch;
     s.position.index = state.batchIndex;
@@ -819,6 +926,10 @@ void restoreTrainerState(RunState &s, const std::string &checkpoint, const Train
     for (const std::string &c : s.checkpoints)
         if (!state.bestCheckpoint.empty() && fs::path(c).filename() == state.bestCheckpoint)
             s.bestCheckpoint = c;
+    if (!state.bestCheckpoint.empty() && s.bestCheckpoint.empty())
+        logLine(s, "the best checkpoint " + state.bestCheckpoint + " named in " + checkpoint
+                       + " is missing or incomplete; the next best evaluation saves a new one");
+    s.bestInLastState = s.bestCheckpoint;
 }
 
 } // namespace
@@ -836,7 +947,7 @@ TrainResult runTraining(const TrainConfig &config, const TrainCallback &callback
     s.runtimeBytes = currentRssBytes();
     s.run = RunDirectory(config.runDir.empty() ? (fs::path("runs") / "run").string() : config.runDir);
     if (s.main())
-        s.run.create();
+        s.lock = s.run.create();
     openJournal(s, RunJournal::Mode::Create);
     torch::manual_seed(config.seed);
     prepareTokenizerAndConfig(s);
@@ -849,6 +960,9 @@ TrainResult runTraining(const TrainConfig &config, const TrainCallback &callback
     startReplicas(s);
     prepareOptimizer(s);
     s.config.runDir = s.run.path();
+    // What the start derived is stored with the run, so a resume does not derive it again
+    // differently: the chat template the model's tokenizer_config.json chose, the paths.
+    s.config.chatTemplate = s.chatTemplate;
     if (s.main())
         s.run.writeConfig(s.config);
     int64_t trainable = 0;
@@ -857,7 +971,7 @@ TrainResult runTraining(const TrainConfig &config, const TrainCallback &callback
     logLine(s, std::string(s.classification ? "classifier over " + std::to_string(s.data.labelNames.size()) + " labels, " : "")
                    + "model: " + std::to_string(s.model->config().parameterCount()) + " parameters, "
                    + std::to_string(trainable) + " trainable; " + std::to_string(s.totalSteps) + " steps");
-    return trainLoop(s, false);
+    return runLoop(s, false);
 }
 
 TrainResult resumeTraining(const std::string &runDir, const TrainCallback &callback, TrainControl *control,
@@ -871,17 +985,36 @@ TrainResult resumeTraining(const std::string &runDir, const TrainCallback &callb
     releaseFreeMemory(); // what an earlier run in this process freed is not "runtime"
     s.runtimeBytes = currentRssBytes();
     s.config = s.run.readConfig(overrides);
+    s.config.runDir = runDir;
     joinDistributed(s);
-    const auto latest = s.run.latestCheckpoint();
-    if (!latest)
-        throw Error(runDir + ": no complete checkpoint to resume from");
-    for (const RunCheckpoint &c : s.run.checkpoints())
+    if (s.main()) // one writer: refuses a run another process writes, and clears what a crash left
+        s.lock = s.run.lockForWriting();
+    // The newest complete checkpoint; newer folders that are not complete (truncated, half
+    // pruned, never finished) are passed over, and removed: the steps after the resume
+    // point are trained again.
+    const std::vector<RunCheckpoint> complete = s.run.checkpoints();
+    std::vector<std::string> skipped;
+    for (const auto &[checkpoint, problem] : s.run.incompleteCheckpoints())
+        if (complete.empty() || checkpoint.step > complete.back().step)
+            skipped.push_back(checkpoint.path + ": " + problem);
+    if (complete.empty())
+        throw Error(runDir + ": nothing to resume: the run holds no complete checkpoint yet"
+                    + (skipped.empty() ? std::string(" (it stopped before its first one)") : " (" + skipped.back() + ")")
+                    + "; start it again from its config file");
+    const RunCheckpoint latest = complete.back();
+    for (const RunCheckpoint &c : complete)
         s.checkpoints.push_back(c.path);
-    const TrainerState state = s.run.readTrainerState(latest->path);
-    if (s.main()) // metrics logged after this checkpoint belong to the interrupted attempt
-        s.run.keepMetricsUpTo(state.step);
+    const TrainerState state = s.run.readTrainerState(latest.path);
+    if (s.main()) {
+        for (const auto &[checkpoint, problem] : s.run.incompleteCheckpoints())
+            if (checkpoint.step > latest.step)
+                s.run.removeCheckpoint(checkpoint.path);
+        s.run.keepMetricsUpTo(state.step); // metrics logged after it belong to the interrupted attempt
+    }
     openJournal(s, RunJournal::Mode::Append);
-    loadCheckpointWeights(s, latest->path);
+    for (const std::string &line : skipped)
+        logLine(s, "skipped an incomplete checkpoint: " + line + "; resuming from " + latest.path);
+    loadCheckpointWeights(s, latest.path);
     prepareData(s);
     loadChecks(s);
     makeTask(s);
@@ -889,9 +1022,9 @@ TrainResult resumeTraining(const std::string &runDir, const TrainCallback &callb
     applyFreezing(s);
     s.memory = estimateTrainingMemory(memoryPlan(s));
     prepareOptimizer(s);
-    restoreTrainerState(s, latest->path, state);
-    logLine(s, "resumed from " + latest->path + " at step " + std::to_string(s.step));
-    return trainLoop(s, true);
+    restoreTrainerState(s, latest.path, state);
+    logLine(s, "resumed from " + latest.path + " at step " + std::to_string(s.step));
+    return runLoop(s, true);
 }
 
 } // namespace tb
