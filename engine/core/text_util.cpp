@@ -132,4 +132,23 @@ std::string mibText(long long bytes)
     return std::to_string((bytes + (1LL << 19)) >> 20) + " MiB";
 }
 
+std::string utf16Problem(std::string_view content)
+{
+    const auto startsWith = [&](std::string_view prefix) { return content.substr(0, prefix.size()) == prefix; };
+    if (startsWith(std::string_view("\xFF\xFE\0\0", 4)) || startsWith(std::string_view("\0\0\xFE\xFF", 4)))
+        return "the file is UTF-32 (it starts with a UTF-32 byte-order mark); save it as UTF-8";
+    if (startsWith("\xFF\xFE") || startsWith("\xFE\xFF"))
+        return "the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8";
+    // Without a mark: ASCII text in UTF-16 has a NUL in every other byte.
+    const std::string_view head = content.substr(0, 512);
+    size_t evenNuls = 0, oddNuls = 0;
+    for (size_t i = 0; i < head.size(); ++i)
+        if (head[i] == '\0')
+            ++(i % 2 ? oddNuls : evenNuls);
+    const size_t half = head.size() / 2;
+    if (head.size() >= 8 && (evenNuls * 10 >= half * 9 || oddNuls * 10 >= half * 9))
+        return "the file looks like UTF-16 (every other byte is 0); save it as UTF-8";
+    return {};
+}
+
 } // namespace tb

@@ -8,6 +8,10 @@
 namespace tb {
 
 bool isValidUtf8(std::string_view text);
+// "" for text that may be UTF-8; else why it is not, for a message: "the file is UTF-16 (it
+// starts with a UTF-16 byte-order mark); save it as UTF-8" (a BOM, or the NUL bytes of
+// UTF-16 text without one).
+std::string utf16Problem(std::string_view content);
 // Throws tb::Error("<what>: ...") for an empty or non-UTF-8 prompt.
 void checkPromptText(std::string_view text, const std::string &what);
 // "1,2, 3" -> {1, 2, 3}; throws tb::Error naming the bad item.

@@ -4,6 +4,7 @@
 #include "error.h"
 #include "file_util.h"
 #include "seeded_shuffle.h"
+#include "text_util.h"
 #include "tokenizer.h"
 #include "thread_guard.h"
 
@@ -43,6 +44,8 @@ public:
         m_path = path;
         m_fileTag = fileTag;
         const std::string content = readTextFile(path);
+        if (const std::string problem = utf16Problem(content); !problem.empty())
+            throw Error(path + ": " + problem);
         m_format = detail::resolveFormat(path, content, m_options.format, m_options);
         if (m_report.detected == DatasetFormat::Auto)
             m_report.detected = m_format;
@@ -335,7 +338,10 @@ LengthStats lengthStats(std::vector<int64_t> lengths)
 
 DatasetFormat detectDatasetFormat(const std::string &path, const DatasetOptions &options)
 {
-    return detail::resolveFormat(path, readTextFile(path), DatasetFormat::Auto, options);
+    const std::string content = readTextFile(path);
+    if (const std::string problem = utf16Problem(content); !problem.empty())
+        throw Error(path + ": " + problem);
+    return detail::resolveFormat(path, content, DatasetFormat::Auto, options);
 }
 
 Dataset loadDataset(const std::string &path, Tokenizer &tok, const DatasetOptions &options)

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace tb::detail {
 
@@ -336,6 +337,11 @@ void readPlainText(const std::string &content, const DatasetOptions &options,
             text.remove_suffix(1);
         if (isBlank(text) && options.textSplit == TextSplit::Paragraphs) {
             flush();
+        } else if (text.size() > kMaxRowBytes) {
+            RawRow bad;
+            bad.line = bad.errorLine = line;
+            bad.error = rowTooLong(text.size()) + " (a line of plain text)";
+            sink(std::move(bad));
         } else if (!isValidUtf8(text)) {
             // The line is left out of its document and reported on its own.
             RawRow bad;
@@ -360,6 +366,14 @@ void readPlainText(const std::string &content, const DatasetOptions &options,
 
 } // namespace
 
+std::string rowTooLong(size_t bytes)
+{
+    char size[32];
+    std::snprintf(size, sizeof size, "%.1f MB", double(bytes) / 1e6);
+    return std::string("the row is ") + size + "; one row may hold at most 1 MiB (about 250,000 tokens, more than "
+           "any context); split it or leave it out";
+}
+
 DatasetFormat resolveFormat(const std::string &path, const std::string &content, DatasetFormat requested,
                             const DatasetOptions &options)
 {
@@ -381,6 +395,8 @@ DatasetFormat resolveFormat(const std::string &path, const std::string &content,
     const auto chunks = jsonChunks(content, &fileError);
     // The first rows that parse decide; a broken first line is reported later, not fatal here.
     for (size_t i = 0; i < chunks.size() && i < 50; ++i) {
+        if (chunks[i].text.size() > kMaxRowBytes)
+            continue;
         const Json j = Json::parse(chunks[i].text, nullptr, false);
         if (j.is_discarded())
             continue;
@@ -435,6 +451,8 @@ void readRows(const std::string &path, const std::string &content, DatasetFormat
             } else if (record.fields.size() != header.fields.size()) {
                 row.error = "expected " + std::to_string(header.fields.size()) + " fields as in the header, found "
                     + std::to_string(record.fields.size());
+            } else if (record.fields[textIndex].size() > kMaxRowBytes) {
+                row.error = rowTooLong(record.fields[textIndex].size());
             } else {
                 row.text = record.fields[textIndex];
                 row.label = record.fields[labelIndex];
@@ -450,6 +468,11 @@ void readRows(const std::string &path, const std::string &content, DatasetFormat
     for (const JsonChunk &chunk : chunks) {
         RawRow row;
         row.line = row.errorLine = chunk.line;
+        if (chunk.text.size() > kMaxRowBytes) {
+            row.error = rowTooLong(chunk.text.size());
+            sink(std::move(row));
+            continue;
+        }
         Json j;
         try {
             j = Json::parse(chunk.text);

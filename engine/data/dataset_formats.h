@@ -26,6 +26,14 @@ struct RawRow {
     bool fileLevel = false;            // a problem of the file's structure, not a row
 };
 
+// The most one row may hold (a JSON line or array element, a CSV record, a line of plain
+// text): 1 MiB, about 250,000 tokens, far beyond any context a row is cut to. A longer row
+// is reported with its line and left out; reading it whole would take time and memory that
+// grow with it (a 50 MB line took minutes and gigabytes to tokenise).
+inline constexpr size_t kMaxRowBytes = size_t(1) << 20;
+// The message for a row of `bytes` over kMaxRowBytes.
+std::string rowTooLong(size_t bytes);
+
 // The format of `content` (read from `path`) when `requested` is Auto, else `requested`.
 DatasetFormat resolveFormat(const std::string &path, const std::string &content, DatasetFormat requested,
                             const DatasetOptions &options);

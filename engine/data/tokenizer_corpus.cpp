@@ -1,7 +1,9 @@
 #include "tokenizer_corpus.h"
 
+#include "dataset_formats.h"
 #include "error.h"
 #include "file_util.h"
+#include "text_util.h"
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +27,8 @@ bool hasText(const std::string &s)
 std::string tokenizerCorpus(const std::string &dataPath, const std::string &dir)
 {
     const std::string content = readTextFile(dataPath); // a regular file only
+    if (const std::string problem = utf16Problem(content); !problem.empty())
+        throw Error(dataPath + ": " + problem);
     bool anyText = false;
     std::istringstream in(content);
     std::string line;
@@ -60,6 +64,8 @@ std::string tokenizerCorpus(const std::string &dataPath, const std::string &dir)
         }
     };
     while (std::getline(in, line)) {
+        if (line.size() > detail::kMaxRowBytes)
+            continue; // the dataset reports it; SentencePiece would skip it anyway
         auto j = nlohmann::json::parse(line, nullptr, false);
         if (j.is_discarded()) {
             anyText = anyText || hasText(line);

@@ -10,9 +10,11 @@
 #include "thread_guard.h"
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <unistd.h>
 
 namespace tb {
 
@@ -30,12 +32,11 @@ Format detectFormat(const std::string &path)
 {
     if (isDirectory(path))
         return Format::HfFolder;
-    if (!fileExists(path))
+    if (!std::filesystem::exists(path))
         throw Error(path + ": no such file or folder");
     char magic[4] = {};
-    std::ifstream in(path, std::ios::binary);
-    in.read(magic, 4);
-    if (in.gcount() == 4 && std::memcmp(magic, "GGUF", 4) == 0)
+    const ReadOnlyFile file(path); // a regular file: a FIFO or a device is refused, not waited on
+    if (::pread(file.fd(), magic, 4, 0) == 4 && std::memcmp(magic, "GGUF", 4) == 0)
         return Format::Gguf;
     if (hasSuffix(path, ".gguf"))
         return Format::Gguf; // let the GGUF reader report the wrong magic

@@ -1,6 +1,7 @@
 #include "model_config.h"
 
 #include "error.h"
+#include "file_util.h"
 
 #include <nlohmann/json.hpp>
 
@@ -35,12 +36,10 @@ void ModelConfig::validate(const std::string &source) const
 
 ModelConfig readHfConfig(const std::string &path)
 {
-    std::ifstream in(path);
-    if (!in)
-        throw Error(path + ": cannot open config.json");
+    const std::string text = readTextFile(path); // a regular file only; errors name it
     nlohmann::json j;
     try {
-        in >> j;
+        j = nlohmann::json::parse(text);
     } catch (const std::exception &e) {
         throw Error(path + ": not valid JSON (" + e.what() + ")");
     }

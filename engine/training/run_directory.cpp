@@ -1,5 +1,6 @@
 #include "run_directory.h"
 
+#include "crash_point.h"
 #include "error.h"
 #include "file_util.h"
 
@@ -582,6 +583,15 @@ void removeFolderSafely(const std::string &folder)
     if (ec)
         throw Error(folder + ": cannot remove the checkpoint (" + ec.message() + ")");
     syncFolder(fs::path(folder).parent_path().string());
+    crashPoint("pruning");
+    // File by file, so that a kill can land half-way (the kill tests' "pruning-partial").
+    std::vector<fs::path> files;
+    for (const auto &entry : fs::directory_iterator(doomed, ec))
+        files.push_back(entry.path());
+    for (const fs::path &file : files) {
+        fs::remove_all(file, ec);
+        crashPoint("pruning-partial");
+    }
     fs::remove_all(doomed, ec);
 }
 
@@ -595,6 +605,7 @@ std::string RunDirectory::commitCheckpoint(int64_t step) const
     fs::rename(final + ".tmp", final, ec);
     if (ec)
         throw Error(final + ": cannot commit the checkpoint (" + ec.message() + ")");
+    crashPoint("checkpoint-committed");
     syncFolder(checkpointsPath());
     return final;
 }

@@ -528,6 +528,8 @@ TrainConfig trainConfigFromJson(const std::string &jsonText, const std::string &
 TrainConfig loadTrainConfig(const std::string &path, const std::vector<std::string> &overrides)
 {
     const std::string text = readTextFile(path);
+    if (const std::string problem = utf16Problem(text); !problem.empty())
+        throw Error(path + ": " + problem);
     const bool isToml = path.size() > 5 && path.compare(path.size() - 5, 5, ".toml") == 0;
     TrainConfig c;
     if (!isToml) {

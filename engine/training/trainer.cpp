@@ -3,6 +3,7 @@
 #include "batching.h"
 #include "chat_template.h"
 #include "classifier_folder.h"
+#include "crash_point.h"
 #include "dataset.h"
 #include "dialogue_checks.h"
 #include "distributed.h"
@@ -518,8 +519,10 @@ void saveCheckpoint(RunState &s)
         const TemporaryRegistration removedOnInterrupt(staging, true);
         try {
             s.task->save(staging);
+            crashPoint("checkpoint-weights-written");
             saveOptimizerState(*s.optimizer, (fs::path(staging) / "optimizer.pt").string());
             writeTrainerState(s, staging);
+            crashPoint("checkpoint-staged");
         } catch (const Error &e) {
             s.run.abandonCheckpoint(s.step);
             throw Error(std::string(e.what()) + "; checkpoint " + RunDirectory::checkpointName(s.step)
@@ -726,6 +729,7 @@ TrainResult finishRun(RunState &s, const std::string &status)
     result.estimatedBytes = s.memory.total();
     s.journal->log("run " + status + " at step " + std::to_string(s.step) + "; peak RSS " + mibText(result.peakRssBytes)
                    + " (estimate " + mibText(result.estimatedBytes) + ")");
+    crashPoint("before-summary");
     if (s.main()) {
         RunSummary summary;
         summary.status = result.status;
