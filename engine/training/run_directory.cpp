@@ -211,11 +211,13 @@ TrainConfig RunDirectory::readConfig(const std::vector<std::string> &overrides) 
     if (!fileExists(configPath())) {
         if (isDirectory(m_path) && fs::exists(fs::path(m_path) / "train.log"))
             throw Error(m_path + ": nothing to resume: the run was interrupted while it was being set up, before its "
-                                 "config.json and first checkpoint were written; start it again from its config file");
+                                 "config.json and first checkpoint were written; start it again from your config file");
         throw Error(m_path + ": holds no run (no config.json); nothing to resume");
     }
     const std::string text = readTextFile(configPath());
     Json j = Json::parse(text, nullptr, false);
+    if (j.is_object() && j.contains("derived"))
+        j.erase("derived"); // readDerived's
     if (j.is_object() && j.contains(kPathsFromRun)) {
         // The run's input paths, relative to the run folder: they hold when the project moved
         // or was copied as a whole; else the absolute path the run started with.
@@ -225,8 +227,8 @@ TrainConfig RunDirectory::readConfig(const std::vector<std::string> &overrides) 
             for (const auto &[key, value] : fromRun.items()) {
                 if (!value.is_string() || !j.contains(key))
                     continue;
-                const fs::path candidate = (fs::path(m_path) / value.get<std::string>()).lexically_normal();
                 std::error_code ec;
+                const fs::path candidate = fs::absolute(fs::path(m_path) / value.get<std::string>(), ec).lexically_normal();
                 if (fs::exists(candidate, ec))
                     j[key] = candidate.string();
             }
@@ -466,7 +468,23 @@ std::unique_ptr<FileLock> RunDirectory::create() const
     return lock;
 }
 
-void RunDirectory::writeConfig(const TrainConfig &config) const
+RunDerived RunDirectory::readDerived() const
+{
+    RunDerived derived;
+    const Json j = readJsonFile(configPath());
+    if (!j.is_object() || !j.contains("derived") || !j["derived"].is_object())
+        return derived;
+    const Json &d = j["derived"];
+    if (d.contains("chat_template") && d["chat_template"].is_string()) {
+        derived.chatTemplate = enumFromName<ChatTemplateKind>(d["chat_template"].get<std::string>());
+        if (!derived.chatTemplate)
+            throw Error(configPath() + ": derived chat_template '" + d["chat_template"].get<std::string>()
+                        + "' is not one of " + enumNameList<ChatTemplateKind>());
+    }
+    return derived;
+}
+
+void RunDirectory::writeConfig(const TrainConfig &config, const RunDerived &derived) const
 {
     // Input paths are stored absolute, and again relative to the run folder (paths_from_run),
     // so a resume finds them from any working directory and after the project moved.
@@ -484,6 +502,10 @@ void RunDirectory::writeConfig(const TrainConfig &config) const
     if (j.contains("run_dir") && j["run_dir"].is_string() && !j["run_dir"].get<std::string>().empty())
         j["run_dir"] = run.string();
     j[kPathsFromRun] = fromRun;
+    Json d = Json::object();
+    if (derived.chatTemplate)
+        d["chat_template"] = enumName(*derived.chatTemplate);
+    j["derived"] = d;
     writeFileAtomically(configPath(), j.dump(2) + "\n");
 }
 

@@ -76,6 +76,14 @@ struct RunSummary {
     double estimatedMb = 0.0;
 };
 
+// What the first start of a run derived instead of reading it from the config, stored in
+// config.json ("derived") so that a resume does not derive it again, differently.
+struct RunDerived {
+    // The chat template the data was rendered with: the config's, else the one the model's
+    // tokenizer_config.json names (a LoRA resume once lost it and trained on another).
+    std::optional<ChatTemplateKind> chatTemplate;
+};
+
 struct RunCheckpoint {
     std::string path; // …/checkpoints/step-00000120
     int64_t step = 0;
@@ -114,6 +122,7 @@ public:
     // config.json with its input paths found from the run folder first (a project moved or
     // copied as a whole), else where they were when the run started; then `overrides`.
     TrainConfig readConfig(const std::vector<std::string> &overrides = {}) const;
+    RunDerived readDerived() const; // empty for runs written before it was stored
     // The summary of an ended run; nothing while it trains or when it was interrupted.
     std::optional<RunSummary> readSummary() const;
     // Complete checkpoints, oldest first by step: trainer_state.json written, and every file it
@@ -147,7 +156,7 @@ public:
     std::unique_ptr<FileLock> lockForWriting() const;
     // Creates the folder; refuses one that already holds a checkpoint. Returns the lock.
     std::unique_ptr<FileLock> create() const;
-    void writeConfig(const TrainConfig &config) const;
+    void writeConfig(const TrainConfig &config, const RunDerived &derived = {}) const;
     void writeSummary(const RunSummary &summary) const;
     void writeTrainerState(const std::string &checkpoint, const TrainerState &state) const;
     // Resuming at `step`: metrics logged after it belong to the interrupted attempt.

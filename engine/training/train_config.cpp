@@ -423,6 +423,10 @@ TrainConfig fromJson(Json j, const std::string &source, const std::vector<std::s
 {
     if (!j.is_object())
         throw Error(source + ": the config must be a table/object of options");
+    // A run folder's config.json also lists its input paths relative to the run and what
+    // its start derived (run_directory.cpp); as a config file it is read like any other.
+    j.erase("paths_from_run");
+    j.erase("derived");
     // Sections ([data], [model], …) are optional: flatten one level.
     Json flat = Json::object();
     for (auto it = j.begin(); it != j.end(); ++it) {
@@ -621,6 +625,20 @@ const char *trainOptionKeyOf(const TrainConfig &probe, const void *field)
 }
 
 } // namespace detail
+
+TrainConfig withAbsoluteInputPaths(const TrainConfig &config)
+{
+    TrainConfig c = config;
+    forEachOption(c, [&](const OptionRow &row, auto &field) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(field)>, std::string>) {
+            const bool input = row.pathKind == TrainOptionKind::File || row.pathKind == TrainOptionKind::Folder;
+            std::error_code ec;
+            if (input && !field.empty() && std::filesystem::path(field).is_relative())
+                field = std::filesystem::absolute(field, ec).lexically_normal().string();
+        }
+    });
+    return c;
+}
 
 std::string trainConfigToJson(const TrainConfig &config)
 {

@@ -167,5 +167,9 @@ TrainConfig loadTrainConfig(const std::string &path, const std::vector<std::stri
 TrainConfig trainConfigFromJson(const std::string &jsonText, const std::string &source,
                                 const std::vector<std::string> &overrides = {});
 std::string trainConfigToJson(const TrainConfig &config);
+// `config` with its input paths (data, model, tokenizer… : the File and Folder options)
+// absolute, resolved against the working directory: what a run uses and stores, so that it
+// means the same from any directory.
+TrainConfig withAbsoluteInputPaths(const TrainConfig &config);
 
 } // namespace tb

@@ -943,7 +943,7 @@ TrainResult runTraining(const TrainConfig &config, const TrainCallback &callback
     requireBackgroundThread("tb::runTraining");
     config.validate();
     RunState s;
-    s.config = config;
+    s.config = withAbsoluteInputPaths(config);
     s.callback = callback;
     s.control = control;
     joinDistributed(s);
@@ -965,10 +965,12 @@ TrainResult runTraining(const TrainConfig &config, const TrainCallback &callback
     prepareOptimizer(s);
     s.config.runDir = s.run.path();
     // What the start derived is stored with the run, so a resume does not derive it again
-    // differently: the chat template the model's tokenizer_config.json chose, the paths.
-    s.config.chatTemplate = s.chatTemplate;
+    // differently: the chat template (the model's tokenizer_config.json's, when the config
+    // names none).
+    RunDerived derived;
+    derived.chatTemplate = s.chatTemplate;
     if (s.main())
-        s.run.writeConfig(s.config);
+        s.run.writeConfig(s.config, derived);
     int64_t trainable = 0;
     for (const auto &p : s.trainable)
         trainable += p.numel();
@@ -988,8 +990,11 @@ TrainResult resumeTraining(const std::string &runDir, const TrainCallback &callb
     s.control = control;
     releaseFreeMemory(); // what an earlier run in this process freed is not "runtime"
     s.runtimeBytes = currentRssBytes();
-    s.config = s.run.readConfig(overrides);
+    s.config = withAbsoluteInputPaths(s.run.readConfig(overrides));
     s.config.runDir = runDir;
+    // The template the data was rendered with at the start, unless the config names one.
+    if (!s.config.chatTemplate)
+        s.config.chatTemplate = s.run.readDerived().chatTemplate;
     joinDistributed(s);
     if (s.main()) // one writer: refuses a run another process writes, and clears what a crash left
         s.lock = s.run.lockForWriting();
@@ -1004,7 +1009,7 @@ TrainResult resumeTraining(const std::string &runDir, const TrainCallback &callb
     if (complete.empty())
         throw Error(runDir + ": nothing to resume: the run holds no complete checkpoint yet"
                     + (skipped.empty() ? std::string(" (it stopped before its first one)") : " (" + skipped.back() + ")")
-                    + "; start it again from its config file");
+                    + "; start it again from its config (" + s.run.configPath() + ")");
     const RunCheckpoint latest = complete.back();
     for (const RunCheckpoint &c : complete)
         s.checkpoints.push_back(c.path);
