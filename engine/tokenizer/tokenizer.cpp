@@ -332,6 +332,20 @@ std::shared_ptr<Tokenizer> Tokenizer::fromVocab(const std::vector<VocabEntry> &v
     return tokenizer;
 }
 
+namespace {
+
+// What to check when SentencePiece could not write PREFIX.model, with the free space.
+std::string outputProblem(const std::string &prefix)
+{
+    const fs::path parent = fs::path(prefix).parent_path();
+    const std::string folder = parent.empty() ? std::string(".") : parent.string();
+    const long long free = freeDiskBytes(folder);
+    return "check that " + folder + " is writable and its disk has room"
+        + (free >= 0 ? " (" + std::to_string(free / 1024) + " KiB free)" : std::string());
+}
+
+} // namespace
+
 std::shared_ptr<Tokenizer> Tokenizer::train(const TokenizerTrainOptions &options)
 {
     requireBackgroundThread("tb::Tokenizer::train");
@@ -405,17 +419,18 @@ std::shared_ptr<Tokenizer> Tokenizer::train(const TokenizerTrainOptions &options
         const size_t bracket = message.find("] ");
         if (bracket != std::string::npos)
             message = message.substr(bracket + 2);
-        if (message.find_first_not_of(" \t\r\n") == std::string::npos) {
-            // SentencePiece says nothing when it cannot write its output (a full disk).
-            const std::string folder = parent.empty() ? std::string(".") : parent.string();
-            const long long free = freeDiskBytes(folder);
-            message = "SentencePiece gave no reason; it could not finish " + options.outputPrefix + ".model"
-                + (free >= 0 ? " (" + std::to_string(free / (1024 * 1024)) + " MiB free in " + folder + ")" : "")
-                + "; check that the disk has room and the folder is writable";
-        }
+        if (message.find_first_not_of(" \t\r\n") == std::string::npos)
+            message = "SentencePiece gave no reason; " + outputProblem(options.outputPrefix);
         throw Error(corpus + ": tokenizer training failed: " + message);
     }
-    return fromFile(options.outputPrefix + ".model");
+    // SentencePiece does not check its writes: on a full disk it reports success and leaves
+    // a truncated model.
+    try {
+        return fromFile(options.outputPrefix + ".model");
+    } catch (const Error &e) {
+        throw Error(corpus + ": tokenizer training failed: the model SentencePiece wrote is incomplete (" + e.what()
+                    + "); " + outputProblem(options.outputPrefix));
+    }
 }
 
 bool Tokenizer::applyHfConfig(const std::string &tokenizerConfigPath)
