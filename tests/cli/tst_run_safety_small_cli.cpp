@@ -230,6 +230,21 @@ private Q_SLOTS:
         QVERIFY(tbtest::safetyCorpus(dir + "/corpus.txt", 20000));
         tbtest::safetyWrite(dir + "/run.json", R"({"data": "corpus.txt", "tokenizer_type": "char", "vocab_size": 100,
             "preset": "nano", "context_length": 32, "batch_size": 4, "threads": 1, "max_steps": 30, "eval_every": 5})");
+        // By hand first (a build without crash points meets it too): what a kill during the
+        // first checkpoint leaves, a run's config and journal and a staging folder.
+        const QString made = dir + "/made";
+        const auto short_ = tbtest::safetyCli({"train", dir + "/run.json", "--set", "run_dir=" + made, "--set",
+                                               "max_steps=1", "--set", "eval_every=0"});
+        QVERIFY2(short_.exitCode == 0, qPrintable(short_.err));
+        QVERIFY(QDir(made + "/checkpoints").removeRecursively() && QFile::remove(made + "/run.json"));
+        QDir().mkpath(made + "/checkpoints/step-00000005.tmp");
+        tbtest::safetyWrite(made + "/checkpoints/step-00000005.tmp/model.safetensors", "partial");
+        const auto byHand = tbtest::safetyCli({"train", "--resume", made});
+        QCOMPARE(byHand.exitCode, 1);
+        QVERIFY2(byHand.err.contains("nothing to resume") && byHand.err.contains(made + "/config.json"),
+                 qPrintable(byHand.err));
+
+        // A real kill there.
         const auto killed = tbtest::safetyCli({"train", dir + "/run.json", "--set", "run_dir=" + dir + "/run"},
                                               {{"TUNEBENCH_CRASH_AT", "checkpoint-weights-written"}});
         QVERIFY2(killed.killed, qPrintable("the crash point was not reached: " + killed.err));
@@ -252,7 +267,7 @@ private Q_SLOTS:
     }
 
     // A run started with relative paths resumes from any working directory, and after its
-    // project folder moved.
+    // project folder moved (each resume here extends it: max_steps 10, then 15, then 20).
     void resumeFromAnywhereAndAfterAMove()
     {
         const QString base = tbtest::tempDir();
@@ -260,16 +275,16 @@ private Q_SLOTS:
         QDir().mkpath(project + "/data");
         QVERIFY(tbtest::safetyCorpus(project + "/data/corpus.txt", 20000));
         tbtest::safetyWrite(project + "/run.json", R"({"data": "data/corpus.txt", "tokenizer_type": "char",
-            "vocab_size": 100, "preset": "nano", "context_length": 32, "batch_size": 4, "threads": 1, "max_steps": 20,
+            "vocab_size": 100, "preset": "nano", "context_length": 32, "batch_size": 4, "threads": 1, "max_steps": 10,
             "eval_every": 5})");
-        const auto killed = tbtest::safetyCli({"train", "run.json", "--set", "run_dir=runs/first"},
-                                              {{"TUNEBENCH_CRASH_AT", "checkpoint-committed:2"}}, 300000, project);
-        QVERIFY2(killed.killed, qPrintable(killed.err));
-        const auto elsewhere = tbtest::safetyCli({"train", "--resume", project + "/runs/first"},
-                                                 {{"TUNEBENCH_CRASH_AT", "checkpoint-committed:1"}}, 300000, "/");
-        QVERIFY2(elsewhere.killed, qPrintable("the resume from / failed: " + elsewhere.err));
+        const auto first = tbtest::safetyCli({"train", "run.json", "--set", "run_dir=runs/first"}, {}, 300000, project);
+        QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+        const auto elsewhere = tbtest::safetyCli({"train", "--resume", project + "/runs/first", "--set", "max_steps=15"},
+                                                 {}, 300000, "/");
+        QVERIFY2(elsewhere.exitCode == 0, qPrintable("the resume from / failed: " + elsewhere.err));
         QVERIFY(QDir().rename(project, base + "/moved"));
-        const auto moved = tbtest::safetyCli({"train", "--resume", "moved/runs/first"}, {}, 300000, base);
+        const auto moved = tbtest::safetyCli({"train", "--resume", "moved/runs/first", "--set", "max_steps=20"}, {},
+                                             300000, base);
         QVERIFY2(moved.exitCode == 0, qPrintable(moved.err));
         QVERIFY(!QFile::exists(project + "/data/corpus.txt")); // found where the project is now
         QCOMPARE(tbtest::safetyJson(base + "/moved/runs/first/run.json").value("steps").toInt(), 20);
