@@ -248,6 +248,7 @@ ZH = {
     '%n run(s)': '%n 次训练',
     'Delete run': '删除训练',
     'Delete the run %1 with all its checkpoints? This cannot be undone.': '删除训练 %1 及其全部检查点？此操作无法撤销。',
+    '%1 is being trained (%2): stop the run before deleting it.': '%1 正在训练（%2）：请先停止训练再删除。',
     'Exporting %1…': '正在导出 %1…',
     'resuming %1': '正在继续 %1',
 }

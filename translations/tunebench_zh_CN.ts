@@ -2274,7 +2274,7 @@
       <translation>导出到文件夹</translation>
     </message>
     <message>
-      <location line="+8" />
+      <location line="+13" />
       <source>Export to a GGUF file</source>
       <translation>导出为 GGUF 文件</translation>
     </message>
@@ -2316,7 +2316,12 @@
       </translation>
     </message>
     <message>
-      <location line="+61" />
+      <location line="+63" />
+      <source>%1 is being trained (%2): stop the run before deleting it.</source>
+      <translation>%1 正在训练（%2）：请先停止训练再删除。</translation>
+    </message>
+    <message>
+      <location line="+5" />
       <source>Delete run</source>
       <translation>删除训练</translation>
     </message>
@@ -2545,7 +2550,7 @@
       <translation>余弦衰减</translation>
     </message>
     <message>
-      <location filename="../engine/training/train_config.cpp" line="+48" />
+      <location filename="../engine/training/train_config.cpp" line="+75" />
       <source>Training file</source>
       <translation>训练文件</translation>
     </message>

@@ -30,8 +30,11 @@
 #include "train_step.h"
 #include "train_task.h"
 
+#include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <sstream>
@@ -200,7 +203,9 @@ std::shared_ptr<Tokenizer> trainTokenizerInto(TokenizerTrainOptions t)
     try {
         tokenizer = Tokenizer::train(t);
         for (const char *ext : {".model", ".vocab"})
-            fs::rename(t.outputPrefix + ext, prefix + ext);
+            if (std::rename((t.outputPrefix + ext).c_str(), (prefix + ext).c_str()) != 0)
+                throw Error(prefix + ext + ": cannot move the trained tokenizer into place (" + std::strerror(errno)
+                            + ")");
     } catch (...) {
         std::error_code ec;
         for (const char *ext : {".model", ".vocab"})

@@ -124,9 +124,14 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
         const auto rows = selectedRows();
         if (rows.isEmpty())
             return;
-        const QString out = QFileDialog::getExistingDirectory(this, tr("Export to a folder"));
-        if (!out.isEmpty())
-            exportRun(rows.first(), out, QStringLiteral("hf"));
+        QString out = QFileDialog::getExistingDirectory(this, tr("Export to a folder"));
+        if (out.isEmpty())
+            return;
+        // Old files never mix with the new model: a folder that holds files gets the model in
+        // a new folder inside it, named after the run (the engine refuses a non-empty one).
+        if (!QDir(out).isEmpty())
+            out = QDir(out).filePath(QFileInfo(runDir(rows.first())).fileName());
+        exportRun(rows.first(), out, QStringLiteral("hf"));
     });
     connect(exportGguf, &QPushButton::clicked, this, [this] {
         const auto rows = selectedRows();
@@ -280,6 +285,13 @@ void RunsPage::drawCurves()
 bool RunsPage::deleteRun(int row, bool confirm)
 {
     const QString dir = runDir(row);
+    // Only the process that trains a run writes it (run.lock): not while it trains.
+    const std::string writer = tb::RunDirectory(dir.toStdString()).writer();
+    if (!writer.empty()) {
+        m_status->setText(tr("%1 is being trained (%2): stop the run before deleting it.")
+                              .arg(dir, QString::fromStdString(writer)));
+        return false;
+    }
     if (confirm
         && QMessageBox::question(this, tr("Delete run"),
                                  tr("Delete the run %1 with all its checkpoints? This cannot be undone.").arg(dir))
