@@ -149,6 +149,18 @@ if states:
     if newest.get("best_checkpoint") and newest["best_checkpoint"] not in states:
         fail("%s names best %s, which is not a complete checkpoint" % (max(states), newest["best_checkpoint"]))
 if ref is None:
+    # Where the kill landed, by what it left.
+    names = os.listdir(cdir) if os.path.isdir(cdir) else []
+    if any(n.endswith(".deleting") for n in names):
+        print("inside-pruning")
+    elif any(".tmp" in n for n in names):
+        print("inside-checkpoint")
+    elif not os.path.exists(os.path.join(run, "config.json")):
+        print("in-setup")
+    elif not states:
+        print("before-first-checkpoint")
+    else:
+        print("between-checkpoints")
     sys.exit(0)
 
 # The run ended: compare with the uninterrupted reference.
@@ -221,6 +233,8 @@ printf '| run | kills | at crash points | timed | resumes | final weights | metr
 printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
 total_kills=0
 failed=0
+point_no=0
+: > "$work/landed.txt"
 for kind in scratch lora classifier; do
   start=$(date +%s)
   cd "$work"
@@ -247,7 +261,7 @@ for kind in scratch lora classifier; do
       status=$?
       mode=none
     elif [ $((killed % 2)) -eq 0 ]; then
-      point="${points[$(( (killed / 2) % ${#points[@]} ))]}"
+      point="${points[$(( point_no % ${#points[@]} ))]}" # in turn over all kinds: as many kills at each
       hit=$(( 1 + RANDOM % 3 ))
       TUNEBENCH_CRASH_AT="$point:$hit" "$cli" "${args[@]}" > /dev/null 2> "$err"
       status=$?
@@ -266,8 +280,11 @@ for kind in scratch lora classifier; do
     set -e
     if [ $status -eq 137 ] && [ $mode != none ]; then
       killed=$((killed + 1))
+      if [ $mode = point ]; then point_no=$((point_no + 1)); fi
       if [ $mode = point ]; then at_points=$((at_points + 1)); else timed=$((timed + 1)); fi
       if ! check_run "$run" > "$work/$kind-check.txt"; then cat "$work/$kind-check.txt"; kind_failed=1; break; fi
+      if [ $mode = point ]; then landed="$point"; else landed="timed:$(cat "$work/$kind-check.txt")"; fi
+      echo "$landed" >> "$work/landed.txt"
     elif [ $status -eq 1 ] && grep -q "nothing to resume" "$err"; then
       attempt=-1 # the kill came before the first checkpoint
     elif [ $status -ne 0 ]; then
@@ -290,4 +307,8 @@ for kind in scratch lora classifier; do
     "$weights" "$lines" "$best" $(( $(date +%s) - start ))
 done
 echo "total kills: $total_kills"
+echo
+echo "where the kills landed (crash points by name; timed kills by what they left):"
+sort "$work/landed.txt" | uniq -c | sort -rn | awk '{ printf "  %3d  %s\n", $1, $2 }'
+
 exit $failed
