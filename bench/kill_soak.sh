@@ -263,6 +263,7 @@ for kind in scratch lora classifier; do
     elif [ $((killed % 2)) -eq 0 ]; then
       point="${points[$(( point_no % ${#points[@]} ))]}" # in turn over all kinds: as many kills at each
       hit=$(( 1 + RANDOM % 3 ))
+      if [ "$point" = before-summary ]; then hit=1; fi # reached once per process
       TUNEBENCH_CRASH_AT="$point:$hit" "$cli" "${args[@]}" > /dev/null 2> "$err"
       status=$?
       mode=point

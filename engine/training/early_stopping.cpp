@@ -17,6 +17,10 @@ bool EarlyStopping::higherIsBetter(const std::string &metric)
 
 bool EarlyStopping::update(double value, int64_t step)
 {
+    // The best weights evaluated again (a run resumed after its final evaluation, before it
+    // wrote run.json): still the best, and no evaluation without improvement.
+    if (hasBest() && step == m_bestStep && value == m_best)
+        return true;
     const double sign = higherIsBetter(m_metric) ? 1.0 : -1.0;
     // A NaN metric is never an improvement.
     const bool improved = std::isfinite(value) && (!hasBest() || sign * (value - m_best) > m_minDelta);

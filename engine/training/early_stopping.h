@@ -13,7 +13,8 @@ public:
     EarlyStopping() = default;
     EarlyStopping(std::string metric, int64_t patience, double minDelta);
 
-    // Records one evaluation; true when it is the best so far (the checkpoint to keep).
+    // Records one evaluation; true when it is the best so far (the checkpoint to keep),
+    // which the best's own step evaluated again to the same value still is.
     bool update(double value, int64_t step);
     bool shouldStop() const { return m_patience > 0 && m_badEvaluations >= m_patience; }
 

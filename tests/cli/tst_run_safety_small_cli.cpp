@@ -221,6 +221,45 @@ private Q_SLOTS:
         QCOMPARE(tbtest::safetyFilesNamed(run, ".deleting"), QStringList());
     }
 
+    // Killed after its final checkpoint, before run.json: the resume evaluates again and
+    // records the same final line (the best flag included) and run.json as the run that was
+    // not killed. (The kill soak found the flag missing: the restored early stopping already
+    // held the final evaluation.)
+    void killBeforeRunJsonEndsTheSame()
+    {
+        const QString dir = tbtest::tempDir() + "/before-summary";
+        const QString whole = smallFinishedRun(dir);
+        QVERIFY(!whole.isEmpty());
+        const auto killed = tbtest::safetyCli({"train", dir + "/run.json", "--set", "run_dir=" + dir + "/killed"},
+                                              {{"TUNEBENCH_CRASH_AT", "before-summary"}});
+        QVERIFY2(killed.killed, qPrintable("the crash point was not reached: " + killed.err));
+        QVERIFY(!QFile::exists(dir + "/killed/run.json"));
+        const auto resumed = tbtest::safetyCli({"train", "--resume", dir + "/killed"});
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+        auto finalLine = [](const QString &run) {
+            QJsonObject last;
+            int finals = 0;
+            for (QJsonObject e : tbtest::safetyMetrics(run + "/metrics.jsonl"))
+                if (e.value("final").toBool()) {
+                    for (const char *timing : {"elapsed_s", "eval_s"})
+                        e.remove(timing);
+                    last = e;
+                    ++finals;
+                }
+            return finals == 1 ? last : QJsonObject();
+        };
+        QVERIFY(!finalLine(whole).isEmpty());
+        QCOMPARE(finalLine(dir + "/killed"), finalLine(whole));
+        QJsonObject got = tbtest::safetyJson(dir + "/killed/run.json"), expected = tbtest::safetyJson(whole + "/run.json");
+        for (QJsonObject *summary : {&got, &expected}) {
+            QJsonObject metrics = summary->value("final_metrics").toObject();
+            metrics.remove("eval_s"); // a time
+            (*summary)["final_metrics"] = metrics;
+        }
+        for (const char *key : {"status", "steps", "best_step", "best_value", "final_metrics"})
+            QCOMPARE(got.value(key), expected.value(key));
+    }
+
     // --resume with nothing to resume says so: killed while its first checkpoint was being
     // written, or while the run was being set up.
     void nothingToResumeSaysSo()
