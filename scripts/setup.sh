@@ -19,6 +19,8 @@ packages=(
   # LibTorch calls libblas.so.3; without OpenBLAS it gets the 40x slower reference BLAS.
   libopenblas0-pthread libopenblas-dev
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
+  # tokenizer.json: regular expressions with Unicode properties, and Unicode normalisation.
+  libpcre2-dev libicu-dev
   xvfb xauth
   # Packaging: PNG icons rendered from the SVG, and the package test's validators of the
   # desktop entry, the AppStream metainfo and the MIME type (tests/package/).
