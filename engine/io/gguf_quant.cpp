@@ -6,7 +6,10 @@
 
 #include <c10/util/Half.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace tb {
 
@@ -298,6 +301,382 @@ void dequantizeRow(GgmlType type, const void *bytes, int64_t n, float *out)
     const int64_t blocks = n / e->layout.blockSize;
     for (int64_t k = 0; k < blocks; ++k)
         e->block(p + k * e->layout.blockBytes, out + k * e->layout.blockSize);
+}
+
+} // namespace tb
+
+// ---------------------------------------------------------------------------------------
+// Quantisers: llama.cpp's reference algorithms (quantize_row_*_ref), step for step, so a
+// file written here holds the bytes llama-quantize would write from the same floats (up to
+// the contractions a compiler may make in llama.cpp's own build).
+
+namespace tb {
+
+namespace {
+
+constexpr float kGroupMaxEps = 1e-15f; // GROUP_MAX_EPS: a group this small is all zeros
+
+void putHalf(uint8_t *p, float f)
+{
+    const uint16_t bits = c10::detail::fp16_ieee_from_fp32_value(f);
+    std::memcpy(p, &bits, 2);
+}
+
+// Round half to even, as llama.cpp's nearest_int (its magic-number addition rounds so).
+inline int roundEven(float f)
+{
+    return int(std::nearbyint(f));
+}
+
+template <typename T> T clampTo(T v, T lo, T hi)
+{
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
+// The value of largest magnitude, signed; the first one wins a tie.
+float signedAbsMax(const float *x, int n)
+{
+    float amax = 0.0f, max = 0.0f;
+    for (int j = 0; j < n; ++j)
+        if (amax < std::fabs(x[j])) {
+            amax = std::fabs(x[j]);
+            max = x[j];
+        }
+    return max;
+}
+
+void rangeOf(const float *x, int n, float &min, float &max)
+{
+    min = std::numeric_limits<float>::max();
+    max = -std::numeric_limits<float>::max();
+    for (int j = 0; j < n; ++j) {
+        if (x[j] < min)
+            min = x[j];
+        if (x[j] > max)
+            max = x[j];
+    }
+}
+
+void quantQ8_0(const float *x, uint8_t *b)
+{
+    float amax = 0.0f;
+    for (int j = 0; j < 32; ++j)
+        amax = std::max(amax, std::fabs(x[j]));
+    const float d = amax / 127;
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    putHalf(b, d);
+    for (int j = 0; j < 32; ++j)
+        b[2 + j] = uint8_t(int8_t(std::round(x[j] * id))); // half away from zero
+}
+
+// Q4_0 and Q5_0: d = -max / 2^(bits-1), q = trunc(x/d + offset + 0.5). llama.cpp's build
+// computes x*id + (offset + 0.5) as one fused multiply-add (gguf-py copies that in float64),
+// so it is written as std::fma here: a separate product can cross an integer boundary.
+void quantSymmetric(const float *x, uint8_t *b, int bits)
+{
+    const float offset = float(1 << (bits - 1));
+    const float d = signedAbsMax(x, 32) / -offset;
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    putHalf(b, d);
+    uint8_t q[32];
+    const int top = (1 << bits) - 1;
+    for (int j = 0; j < 32; ++j)
+        q[j] = uint8_t(std::min(top, int(int8_t(std::fma(x[j], id, offset + 0.5f)))));
+    uint8_t *qs = b + 2;
+    if (bits == 5) {
+        uint32_t qh = 0;
+        for (int j = 0; j < 32; ++j)
+            qh |= uint32_t(q[j] >> 4) << j;
+        std::memcpy(b + 2, &qh, 4); // little-endian hosts only, as the whole reader
+        qs = b + 6;
+    }
+    for (int j = 0; j < 16; ++j)
+        qs[j] = uint8_t((q[j] & 0x0F) | (q[j + 16] & 0x0F) << 4);
+}
+
+// Q4_1 and Q5_1: d = (max - min) / (2^bits - 1), m = min, q = trunc((x - min)/d + 0.5).
+void quantAffine(const float *x, uint8_t *b, int bits)
+{
+    float min, max;
+    rangeOf(x, 32, min, max);
+    const float d = (max - min) / float((1 << bits) - 1);
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    putHalf(b, d);
+    putHalf(b + 2, min);
+    uint8_t q[32];
+    for (int j = 0; j < 32; ++j) {
+        const float v = (x[j] - min) * id + 0.5f;
+        q[j] = bits == 4 ? uint8_t(std::min(15, int(int8_t(v)))) : uint8_t(v);
+    }
+    uint8_t *qs = b + 4;
+    if (bits == 5) {
+        uint32_t qh = 0;
+        for (int j = 0; j < 32; ++j)
+            qh |= uint32_t((q[j] >> 4) & 1) << j;
+        std::memcpy(b + 4, &qh, 4);
+        qs = b + 8;
+    }
+    for (int j = 0; j < 16; ++j)
+        qs[j] = uint8_t((q[j] & 0x0F) | (q[j + 16] & 0x0F) << 4);
+}
+
+// llama.cpp's make_qkx2_quants (squared error): the scale and min of one sub-block of
+// Q4_K/Q5_K, x ~ scale * L - theMin with 0 <= L <= nmax, minimising the weighted squared
+// error over nstep + 1 trial scales around nmax / (max - min). Returns the scale.
+float fitScaleAndMin(int n, int nmax, const float *x, const float *w, uint8_t *L, float &theMin, float rmin,
+                     float rdelta, int nstep)
+{
+    float min = x[0], max = x[0];
+    float sumW = w[0];
+    float sumX = sumW * x[0];
+    for (int i = 1; i < n; ++i) {
+        if (x[i] < min)
+            min = x[i];
+        if (x[i] > max)
+            max = x[i];
+        sumW += w[i];
+        sumX += w[i] * x[i];
+    }
+    if (min > 0)
+        min = 0;
+    if (max == min) {
+        std::fill(L, L + n, uint8_t(0));
+        theMin = -min;
+        return 0.0f;
+    }
+    float iscale = float(nmax) / (max - min);
+    float scale = 1 / iscale;
+    float bestError = 0;
+    for (int i = 0; i < n; ++i) {
+        L[i] = uint8_t(clampTo(roundEven(iscale * (x[i] - min)), 0, nmax));
+        const float diff = scale * float(L[i]) + min - x[i];
+        bestError += w[i] * (diff * diff);
+    }
+    uint8_t trial[32];
+    for (int step = 0; step <= nstep; ++step) {
+        iscale = (rmin + rdelta * float(step) + float(nmax)) / (max - min);
+        float sumL = 0, sumL2 = 0, sumXL = 0;
+        for (int i = 0; i < n; ++i) {
+            const int l = clampTo(roundEven(iscale * (x[i] - min)), 0, nmax);
+            trial[i] = uint8_t(l);
+            sumL += w[i] * float(l);
+            sumL2 += w[i] * float(l) * float(l);
+            sumXL += w[i] * float(l) * x[i];
+        }
+        const float D = sumW * sumL2 - sumL * sumL;
+        if (D > 0) {
+            float thisScale = (sumW * sumXL - sumX * sumL) / D;
+            float thisMin = (sumL2 * sumX - sumL * sumXL) / D;
+            if (thisMin > 0) {
+                thisMin = 0;
+                thisScale = sumXL / sumL2;
+            }
+            float error = 0;
+            for (int i = 0; i < n; ++i) {
+                const float diff = thisScale * float(trial[i]) + thisMin - x[i];
+                error += w[i] * (diff * diff);
+            }
+            if (error < bestError) {
+                std::copy(trial, trial + n, L);
+                bestError = error;
+                scale = thisScale;
+                min = thisMin;
+            }
+        }
+    }
+    theMin = -min;
+    return scale;
+}
+
+// Q4_K (bits 4) and Q5_K (bits 5): eight sub-blocks of 32, each with a scale and a min
+// found by fitScaleAndMin, both then quantised to 6 bits against the block's largest.
+void quantKAffine(const float *x, uint8_t *b, int bits)
+{
+    const int nmax = (1 << bits) - 1;
+    uint8_t L[256];
+    float scales[8], mins[8];
+    float maxScale = 0, maxMin = 0;
+    for (int j = 0; j < 8; ++j) {
+        const float *xs = x + 32 * j;
+        float sumX2 = 0;
+        for (int l = 0; l < 32; ++l)
+            sumX2 += xs[l] * xs[l];
+        const float avX = std::sqrt(sumX2 / 32);
+        float weights[32];
+        for (int l = 0; l < 32; ++l)
+            weights[l] = avX + std::fabs(xs[l]);
+        scales[j] = bits == 4 ? fitScaleAndMin(32, nmax, xs, weights, L + 32 * j, mins[j], -1.0f, 0.1f, 20)
+                              : fitScaleAndMin(32, nmax, xs, weights, L + 32 * j, mins[j], -0.5f, 0.1f, 15);
+        if (scales[j] > maxScale)
+            maxScale = scales[j];
+        if (mins[j] > maxMin)
+            maxMin = mins[j];
+    }
+    const float invScale = maxScale > 0 ? 63.0f / maxScale : 0.0f;
+    const float invMin = maxMin > 0 ? 63.0f / maxMin : 0.0f;
+    uint8_t *sc = b + 4;
+    std::memset(sc, 0, 12);
+    for (int j = 0; j < 8; ++j) {
+        const uint8_t ls = std::min<uint8_t>(63, uint8_t(roundEven(invScale * scales[j])));
+        const uint8_t lm = std::min<uint8_t>(63, uint8_t(roundEven(invMin * mins[j])));
+        if (j < 4) {
+            sc[j] = ls;
+            sc[j + 4] = lm;
+        } else {
+            sc[j + 4] = uint8_t((ls & 0x0F) | (lm & 0x0F) << 4);
+            sc[j - 4] |= uint8_t((ls >> 4) << 6);
+            sc[j] |= uint8_t((lm >> 4) << 6);
+        }
+    }
+    putHalf(b, maxScale / 63.0f);
+    putHalf(b + 2, maxMin / 63.0f);
+    // Quantise again against the scales as stored.
+    const float d = halfAt(b), dmin = halfAt(b + 2);
+    for (int j = 0; j < 8; ++j) {
+        int s, m;
+        kScaleMin(sc, j, s, m);
+        const float dj = d * float(s);
+        if (dj == 0.0f)
+            continue;
+        const float mj = dmin * float(m);
+        for (int l = 0; l < 32; ++l)
+            L[32 * j + l] = uint8_t(clampTo(roundEven((x[32 * j + l] + mj) / dj), 0, nmax));
+    }
+    uint8_t *qh = b + 16;
+    uint8_t *qs = bits == 4 ? b + 16 : b + 48;
+    if (bits == 5)
+        std::memset(qh, 0, 32);
+    for (int pair = 0; pair < 4; ++pair) // sub-blocks 2*pair (low nibbles) and 2*pair + 1 (high)
+        for (int l = 0; l < 32; ++l) {
+            const int lo = L[64 * pair + l], hi = L[64 * pair + 32 + l];
+            if (bits == 5)
+                qh[l] |= uint8_t((lo >> 4) << (2 * pair) | (hi >> 4) << (2 * pair + 1));
+            qs[32 * pair + l] = uint8_t((lo & 0x0F) | (hi & 0x0F) << 4);
+        }
+}
+
+// llama.cpp's make_qx_quants with rmse_type 1: a symmetric scale for one group of Q6_K,
+// x ~ scale * (L - nmax) with -nmax <= L - nmax < nmax, weighted by x^2, searched over 19
+// trial scales around -nmax / max. L holds L - nmax + nmax (0 .. 2*nmax - 1).
+float fitSymmetricScale(int n, int nmax, const float *x, int8_t *L)
+{
+    float max = 0, amax = 0;
+    for (int i = 0; i < n; ++i)
+        if (std::fabs(x[i]) > amax) {
+            amax = std::fabs(x[i]);
+            max = x[i];
+        }
+    if (amax < kGroupMaxEps) {
+        std::fill(L, L + n, int8_t(0));
+        return 0.0f;
+    }
+    auto levels = [&](float iscale, float &sumLX, float &sumL2, bool store) {
+        sumLX = sumL2 = 0;
+        for (int i = 0; i < n; ++i) {
+            const int l = clampTo(roundEven(iscale * x[i]), -nmax, nmax - 1);
+            if (store)
+                L[i] = int8_t(l + nmax);
+            const float w = x[i] * x[i];
+            sumLX += w * x[i] * float(l);
+            sumL2 += w * float(l) * float(l);
+        }
+    };
+    float sumLX, sumL2;
+    levels(float(-nmax) / max, sumLX, sumL2, true);
+    float scale = sumL2 != 0.0f ? sumLX / sumL2 : 0.0f;
+    float best = scale * sumLX;
+    for (int step = -9; step <= 9; ++step) {
+        if (step == 0)
+            continue;
+        const float iscale = -(float(nmax) + 0.1f * float(step)) / max;
+        levels(iscale, sumLX, sumL2, false);
+        if (sumL2 > 0 && sumLX * sumLX > best * sumL2) {
+            levels(iscale, sumLX, sumL2, true);
+            scale = sumLX / sumL2;
+            best = scale * sumLX;
+        }
+    }
+    return scale;
+}
+
+void quantQ6_K(const float *x, uint8_t *b)
+{
+    int8_t L[256];
+    float scales[16];
+    float maxScale = 0, maxAbsScale = 0;
+    for (int g = 0; g < 16; ++g) {
+        scales[g] = fitSymmetricScale(16, 32, x + 16 * g, L + 16 * g);
+        if (std::fabs(scales[g]) > maxAbsScale) {
+            maxAbsScale = std::fabs(scales[g]);
+            maxScale = scales[g];
+        }
+    }
+    std::memset(b, 0, 210);
+    if (maxAbsScale < kGroupMaxEps)
+        return; // all zeros, d = 0
+    const float iscale = -128.0f / maxScale;
+    putHalf(b + 208, 1 / iscale);
+    auto *sc = reinterpret_cast<int8_t *>(b + 192);
+    for (int g = 0; g < 16; ++g)
+        sc[g] = int8_t(std::min(127, roundEven(iscale * scales[g])));
+    const float d = halfAt(b + 208);
+    for (int g = 0; g < 16; ++g) {
+        const float dg = d * float(sc[g]);
+        if (dg == 0.0f)
+            continue;
+        for (int i = 0; i < 16; ++i)
+            L[16 * g + i] = int8_t(clampTo(roundEven(x[16 * g + i] / dg), -32, 31) + 32);
+    }
+    uint8_t *ql = b, *qh = b + 128;
+    for (int h = 0; h < 2; ++h) // halves of 128: ql 64 bytes, qh 32 bytes each
+        for (int l = 0; l < 32; ++l) {
+            const int q0 = L[128 * h + l], q1 = L[128 * h + l + 32], q2 = L[128 * h + l + 64], q3 = L[128 * h + l + 96];
+            ql[64 * h + l] = uint8_t((q0 & 0x0F) | (q2 & 0x0F) << 4);
+            ql[64 * h + l + 32] = uint8_t((q1 & 0x0F) | (q3 & 0x0F) << 4);
+            qh[32 * h + l] = uint8_t((q0 >> 4) | (q1 >> 4) << 2 | (q2 >> 4) << 4 | (q3 >> 4) << 6);
+        }
+}
+
+} // namespace
+
+bool ggmlCanQuantize(GgmlType type)
+{
+    switch (type) {
+    case GgmlType::Q4_0:
+    case GgmlType::Q4_1:
+    case GgmlType::Q5_0:
+    case GgmlType::Q5_1:
+    case GgmlType::Q8_0:
+    case GgmlType::Q4_K:
+    case GgmlType::Q5_K:
+    case GgmlType::Q6_K: return true;
+    default: return false;
+    }
+}
+
+void quantizeRow(GgmlType type, const float *x, int64_t n, void *out)
+{
+    if (!ggmlCanQuantize(type))
+        throw Error("cannot quantise to " + ggmlTypeName(uint32_t(type))
+                    + "; Tunebench writes Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K and Q6_K");
+    const GgmlBlockLayout l = ggmlBlockLayout(uint32_t(type));
+    if (n < 0 || n % l.blockSize != 0)
+        throw Error("cannot quantise " + std::to_string(n) + " values to " + ggmlTypeName(uint32_t(type))
+                    + ": not a whole number of " + std::to_string(l.blockSize) + "-value blocks");
+    auto *b = static_cast<uint8_t *>(out);
+    for (int64_t k = 0; k < n / l.blockSize; ++k, x += l.blockSize, b += l.blockBytes) {
+        switch (type) {
+        case GgmlType::Q8_0: quantQ8_0(x, b); break;
+        case GgmlType::Q4_0: quantSymmetric(x, b, 4); break;
+        case GgmlType::Q5_0: quantSymmetric(x, b, 5); break;
+        case GgmlType::Q4_1: quantAffine(x, b, 4); break;
+        case GgmlType::Q5_1: quantAffine(x, b, 5); break;
+        case GgmlType::Q4_K: quantKAffine(x, b, 4); break;
+        case GgmlType::Q5_K: quantKAffine(x, b, 5); break;
+        case GgmlType::Q6_K: quantQ6_K(x, b); break;
+        default: break;
+        }
+    }
 }
 
 } // namespace tb

@@ -48,4 +48,14 @@ uint64_t ggmlRowBytes(uint32_t type, int64_t n);
 // Throws tb::Error for an unknown type or an `n` that is not a whole number of blocks.
 void dequantizeRow(GgmlType type, const void *bytes, int64_t n, float *out);
 
+// True for the types quantizeRow writes: Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K.
+bool ggmlCanQuantize(GgmlType type);
+
+// Quantises `n` float32 values (whole blocks) into ggmlRowBytes(type, n) bytes at `out` with
+// llama.cpp's reference algorithms (quantize_row_*_ref, no importance matrix): Q8_0 and
+// Q4_0/Q4_1/Q5_0/Q5_1 from each block's range, Q4_K/Q5_K by a weighted least-squares search
+// for each sub-block's scale and min, Q6_K by a search for each 16-value group's scale.
+// Throws tb::Error for another type or an `n` that is not a whole number of blocks.
+void quantizeRow(GgmlType type, const float *x, int64_t n, void *out);
+
 } // namespace tb
