@@ -12,6 +12,8 @@
 #include "tokenizer.h"
 #include "thread_guard.h"
 
+#include <ATen/Parallel.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -152,7 +154,13 @@ ImportedModel importGguf(const std::string &path)
                 std::string raw(size_t(info.bytes), '\0');
                 readExact(file->fd(), file->path(), info.offset, raw.data(), info.bytes);
                 values = torch::empty(shape, torch::kFloat);
-                dequantizeRow(info.type, raw.data(), info.numel(), values.data_ptr<float>());
+                // Blocks are independent: dequantised in parallel, the same bits in any split.
+                const GgmlBlockLayout layout = ggmlBlockLayout(uint32_t(info.type));
+                float *out = values.data_ptr<float>();
+                at::parallel_for(0, info.numel() / layout.blockSize, 4096, [&](int64_t begin, int64_t end) {
+                    dequantizeRow(info.type, raw.data() + begin * int64_t(layout.blockBytes),
+                                  (end - begin) * layout.blockSize, out + begin * layout.blockSize);
+                });
             } else if (permuteHeads == 0) {
                 readPlainInto(file->fd(), file->path(), info.offset, ggmlTypeName(uint32_t(info.type)), dst);
                 return;

@@ -196,22 +196,27 @@ void blockQ5_K(const uint8_t *b, float *y)
     }
 }
 
-// Q6_K: value i = h*128 + s*64 + l (l < 64) has its low nibble in ql[h*64 + l] (s = 0 low,
-// s = 1 high); value i = h*128 + p*32 + l (l < 32) has its top two bits at bits 2p..2p+1 of
-// qh[h*32 + l]; group i/16 has an int8 scale; x = d*scale * (q - 32).
+// Q6_K: in each half h of 128 values, value r = p*32 + l (quarter p, lane l < 32) has its
+// low nibble in ql[h*64 + (p%2)*32 + l] (quarters 0-1 low nibbles, 2-3 high) and its top two
+// bits at bits 2p..2p+1 of qh[h*32 + l]; group i/16 has an int8 scale; x = d*scale * (q - 32).
 void blockQ6_K(const uint8_t *b, float *y)
 {
     const uint8_t *ql = b;
     const uint8_t *qh = b + 128;
     const auto *scales = reinterpret_cast<const int8_t *>(b + 192);
     const float d = halfAt(b + 208);
-    for (int i = 0; i < kSuper; ++i) {
-        const int h = i / 128, r = i % 128;
-        const int low = (ql[h * 64 + r % 64] >> (4 * (r / 64))) & 0x0F;
-        const int high = (qh[h * 32 + r % 32] >> (2 * (r / 32))) & 3;
-        const float d1 = d * float(scales[i / 16]);
-        y[i] = d1 * float((low | high << 4) - 32);
-    }
+    float dg[16];
+    for (int g = 0; g < 16; ++g)
+        dg[g] = d * float(scales[g]);
+    for (int h = 0; h < 2; ++h)
+        for (int p = 0; p < 4; ++p) {
+            const uint8_t *low = ql + h * 64 + (p % 2) * 32;
+            const int lowShift = 4 * (p / 2);
+            for (int l = 0; l < 32; ++l) {
+                const int q = ((low[l] >> lowShift) & 0x0F) | ((qh[h * 32 + l] >> (2 * p)) & 3) << 4;
+                y[h * 128 + p * 32 + l] = dg[h * 8 + p * 2 + l / 16] * float(q - 32);
+            }
+        }
 }
 
 using BlockFn = void (*)(const uint8_t *, float *);
