@@ -87,12 +87,13 @@ private Q_SLOTS:
         QCOMPARE(r.out.trimmed(), tbtest::joinIds(greedy["expected_ids"].toArray()));
     }
 
-    // llama.cpp's quantised GGUF files: `generate` reproduces the exact greedy ids of each,
-    // and `info` reports the quantisation mix and the memory once dequantised.
+    // llama.cpp's quantised GGUF files: `generate` reproduces the exact greedy ids, and `info`
+    // reports the quantisation mix and the memory once dequantised. Two of the five fixture
+    // files (a 32-value and a K-quant mix); engine.gguf_quant checks all five in-process.
     void quantisedGgufGenerateAndInfo_data()
     {
         QTest::addColumn<QString>("type");
-        for (const char *t : {"Q4_0", "Q8_0", "Q4_K_M", "Q5_K_M", "Q6_K"})
+        for (const char *t : {"Q4_0", "Q4_K_M"})
             QTest::newRow(t) << t;
     }
 
