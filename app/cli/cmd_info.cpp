@@ -1,12 +1,38 @@
 #include "cli_common.h"
 
+#include "gguf_model.h"
 #include "model_loader.h"
 #include "runtime.h"
 #include "tokenizer.h"
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <iostream>
+#include <optional>
+
+namespace {
+
+// 1187552 -> "1.13 MiB": quantised test models are a few MiB, real ones GiB.
+std::string infoShortSize(uint64_t bytes)
+{
+    char buf[32];
+    if (bytes >= (uint64_t(1) << 30))
+        std::snprintf(buf, sizeof buf, "%.2f GiB", double(bytes) / double(uint64_t(1) << 30));
+    else if (bytes >= (uint64_t(1) << 20))
+        std::snprintf(buf, sizeof buf, "%.2f MiB", double(bytes) / double(uint64_t(1) << 20));
+    else
+        std::snprintf(buf, sizeof buf, "%.1f KiB", double(bytes) / 1024.0);
+    return buf;
+}
+
+// 1187552 -> "1.13 MiB (1187552 bytes)".
+std::string infoSizeText(uint64_t bytes)
+{
+    return infoShortSize(bytes) + " (" + std::to_string(bytes) + " bytes)";
+}
+
+} // namespace
 
 void addInfoCommand(CLI::App &app, const CommonOptions &common)
 {
@@ -38,6 +64,17 @@ void addInfoCommand(CLI::App &app, const CommonOptions &common)
         j["rope_theta"] = c.ropeTheta;
         j["rms_norm_eps"] = c.rmsNormEps;
         j["tied_embeddings"] = c.tieWordEmbeddings;
+        // GGUF: the quantisation mix and what the weights take once dequantised (header only).
+        std::optional<tb::GgufMemoryReport> gguf;
+        if (loaded.format == "gguf") {
+            gguf = tb::ggufMemoryReport(loaded.path, j["compute_dtype"].get<std::string>());
+            nlohmann::ordered_json types = nlohmann::ordered_json::array();
+            for (const tb::GgufTypeUsage &u : gguf->types)
+                types.push_back({{"type", u.type}, {"tensors", u.tensors}, {"values", u.values}, {"bytes", u.bytes}});
+            j["gguf"] = {{"file_bytes", gguf->fileBytes},         {"tensor_types", types},
+                         {"stored_bytes", gguf->storedBytes},     {"compute_dtype", gguf->computeDtype},
+                         {"compute_bytes", gguf->computeBytes},   {"peak_load_bytes", gguf->peakLoadBytes}};
+        }
         if (loaded.tokenizer) {
             j["tokenizer"] = {{"vocab_size", loaded.tokenizer->vocabSize()},
                               {"bos_id", loaded.tokenizer->bosId()},
@@ -64,6 +101,17 @@ void addInfoCommand(CLI::App &app, const CommonOptions &common)
                   << "context:         " << c.maxPositions << " (rope theta " << c.ropeTheta << ")\n"
                   << "stored dtype:    " << loaded.storedDtype << "\n"
                   << "compute dtype:   " << j["compute_dtype"].get<std::string>() << "\n";
+        if (gguf) {
+            std::cout << "file size:       " << infoSizeText(gguf->fileBytes) << "\n"
+                      << "tensor types:   ";
+            for (size_t i = 0; i < gguf->types.size(); ++i) {
+                const tb::GgufTypeUsage &u = gguf->types[i];
+                std::cout << (i ? ", " : " ") << u.type << " x" << u.tensors << " " << infoShortSize(u.bytes);
+            }
+            std::cout << "\n"
+                      << "weights in " << gguf->computeDtype << ":  " << infoSizeText(gguf->computeBytes)
+                      << " once dequantised (peak while loading about " << infoSizeText(gguf->peakLoadBytes) << ")\n";
+        }
         if (loaded.tokenizer)
             std::cout << "tokenizer:       SentencePiece, " << loaded.tokenizer->vocabSize() << " pieces, BOS "
                       << j["tokenizer"]["bos"].get<std::string>() << " (" << loaded.tokenizer->bosId() << "), EOS "

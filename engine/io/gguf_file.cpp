@@ -1,6 +1,7 @@
 #include "gguf_file.h"
 
 #include "error.h"
+#include "gguf_quant.h"
 #include "file_util.h"
 #include "text_util.h"
 #include "stored_tensor.h"
@@ -245,18 +246,6 @@ void readValue(HeaderCursor &in, GgufValue &v, GgufType type, const std::string 
     }
 }
 
-// Bytes of `numel` elements of a type Tunebench reads; 0 otherwise.
-uint64_t tensorBytes(GgmlType type, uint64_t numel)
-{
-    switch (type) {
-    case GgmlType::F32: return numel * 4;
-    case GgmlType::F16:
-    case GgmlType::BF16: return numel * 2;
-    case GgmlType::Q8_0: return numel % kQ8BlockSize ? 0 : numel / kQ8BlockSize * kQ8BlockBytes;
-    }
-    return 0;
-}
-
 uint64_t alignUp(uint64_t x, uint64_t a)
 {
     return (x + a - 1) / a * a;
@@ -280,7 +269,7 @@ std::string ggmlTypeName(uint32_t type)
 
 uint64_t ggmlTensorBytes(GgmlType type, int64_t numel)
 {
-    return numel < 0 ? 0 : tensorBytes(type, uint64_t(numel));
+    return ggmlRowBytes(uint32_t(type), numel);
 }
 
 bool GgufValue::isInteger() const
@@ -380,15 +369,17 @@ GgufFile::GgufFile(const std::string &path) : m_path(path), m_file(std::make_sha
             info.ne.push_back(n);
         }
         const uint32_t rawType = in.get<uint32_t>(where + " type");
-        if (rawType != uint32_t(GgmlType::F32) && rawType != uint32_t(GgmlType::F16)
-            && rawType != uint32_t(GgmlType::BF16) && rawType != uint32_t(GgmlType::Q8_0))
+        const GgmlBlockLayout layout = ggmlBlockLayout(rawType);
+        if (!layout.known())
             throw Error(path + ": " + where + " has tensor type " + ggmlTypeName(rawType)
-                        + ", which Tunebench cannot read; expected F32, F16, BF16 or Q8_0");
+                        + ", which Tunebench cannot read; expected one of " + ggmlReadableTypeNames());
         info.type = GgmlType(rawType);
-        info.bytes = tensorBytes(info.type, numel);
-        if (info.bytes == 0)
-            throw Error(path + ": " + where + " is Q8_0 but its row of " + std::to_string(info.ne[0])
-                        + " elements is not a multiple of the block size 32");
+        // Whole blocks per row: ggml never splits a block across rows.
+        if (info.ne[0] % layout.blockSize != 0)
+            throw Error(path + ": " + where + " is " + ggmlTypeName(rawType) + " but its row of "
+                        + std::to_string(info.ne[0]) + " values is not a whole number of "
+                        + std::to_string(layout.blockSize) + "-value blocks");
+        info.bytes = numel / uint64_t(layout.blockSize) * layout.blockBytes;
         info.offset = in.get<uint64_t>(where + " data offset");
         if (m_tensorIndex.count(info.name))
             throw Error(path + ": duplicate " + where);
@@ -589,7 +580,8 @@ void GgufWriter::addTensor(const std::string &name, const std::vector<int64_t> &
     int64_t numel = 1;
     for (int64_t d : ne)
         numel *= d;
-    const uint64_t bytes = ggmlTensorBytes(type, numel);
+    // Whole blocks per row, as the reader requires.
+    const uint64_t bytes = ne.empty() || ne[0] <= 0 ? 0 : ggmlRowBytes(uint32_t(type), ne[0]) * uint64_t(numel / ne[0]);
     if (ne.empty() || ne.size() > kMaxDims || bytes == 0)
         throw Error(m_path + ": cannot write tensor '" + name + "' of type " + ggmlTypeName(uint32_t(type))
                     + " with " + std::to_string(ne.size()) + " dimensions and " + std::to_string(numel)

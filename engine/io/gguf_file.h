@@ -28,8 +28,23 @@ enum class GgufType : uint32_t {
     Float64 = 12,
 };
 
-// Tensor types, numbered as ggml_type. Only the ones Tunebench reads or writes.
-enum class GgmlType : uint32_t { F32 = 0, F16 = 1, Q8_0 = 8, BF16 = 30 };
+// Tensor types, numbered as ggml_type. Only the ones Tunebench reads or writes; their block
+// layouts and dequantisers are in gguf_quant.h.
+enum class GgmlType : uint32_t {
+    F32 = 0,
+    F16 = 1,
+    Q4_0 = 2,
+    Q4_1 = 3,
+    Q5_0 = 6,
+    Q5_1 = 7,
+    Q8_0 = 8,
+    Q2_K = 10,
+    Q3_K = 11,
+    Q4_K = 12,
+    Q5_K = 13,
+    Q6_K = 14,
+    BF16 = 30,
+};
 
 // "F32", "Q4_K", ... for any ggml_type number, "type 99" for an unknown one.
 std::string ggmlTypeName(uint32_t type);
@@ -151,8 +166,8 @@ private:
 constexpr int64_t kQ8BlockSize = 32;
 constexpr uint64_t kQ8BlockBytes = 2 + 32;
 
-// Bytes of a tensor of `type` and `numel` elements; 0 if the type is not F32/F16/BF16/Q8_0
-// or numel does not fill whole Q8_0 blocks.
+// Bytes of a tensor of `type` and `numel` elements; 0 if the type is not one Tunebench reads
+// or numel does not fill whole blocks (gguf_quant.h).
 uint64_t ggmlTensorBytes(GgmlType type, int64_t numel);
 
 } // namespace tb

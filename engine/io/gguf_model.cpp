@@ -3,6 +3,7 @@
 #include "error.h"
 #include "file_util.h"
 #include "gguf_file.h"
+#include "gguf_quant.h"
 #include "gguf_names.h"
 #include "lora.h"
 #include "rotary_permute.h"
@@ -11,7 +12,7 @@
 #include "tokenizer.h"
 #include "thread_guard.h"
 
-#include <c10/util/Half.h>
+#include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <cmath>
@@ -32,21 +33,6 @@ double fromFloat32(double value)
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.7g", value);
     return std::strtod(buf, nullptr);
-}
-
-// Q8_0 -> float32: each block of 32 values is an f16 scale d followed by 32 int8 q; x = d * q.
-void dequantizeQ8_0(const std::string &raw, float *out, int64_t numel)
-{
-    const auto *p = reinterpret_cast<const unsigned char *>(raw.data());
-    for (int64_t b = 0; b < numel / kQ8BlockSize; ++b) {
-        const unsigned char *block = p + b * kQ8BlockBytes;
-        uint16_t bits;
-        std::memcpy(&bits, block, 2);
-        const float d = c10::detail::fp16_ieee_to_fp32_value(bits);
-        const auto *q = reinterpret_cast<const int8_t *>(block + 2);
-        for (int64_t j = 0; j < kQ8BlockSize; ++j)
-            out[b * kQ8BlockSize + j] = d * float(q[j]);
-    }
 }
 
 std::shared_ptr<Tokenizer> importTokenizer(const GgufFile &gguf, std::string &tokenizerError)
@@ -162,11 +148,19 @@ ImportedModel importGguf(const std::string &path)
                             + " elements; the destination has " + std::to_string(dst.numel()));
             const auto shape = info.torchShape();
             torch::Tensor values;
-            if (info.type == GgmlType::Q8_0) {
+            if (ggmlIsQuantized(info.type)) {
+                // Dequantised to float32 on load; rows are whole blocks (checked by GgufFile),
+                // so the tensor is one run of blocks.
                 std::string raw(size_t(info.bytes), '\0');
                 readExact(file->fd(), file->path(), info.offset, raw.data(), info.bytes);
                 values = torch::empty(shape, torch::kFloat);
-                dequantizeQ8_0(raw, values.data_ptr<float>(), info.numel());
+                // Blocks are independent: dequantised in parallel, the same bits in any split.
+                const GgmlBlockLayout layout = ggmlBlockLayout(uint32_t(info.type));
+                float *out = values.data_ptr<float>();
+                at::parallel_for(0, info.numel() / layout.blockSize, 4096, [&](int64_t begin, int64_t end) {
+                    dequantizeRow(info.type, raw.data() + begin * int64_t(layout.blockBytes),
+                                  (end - begin) * layout.blockSize, out + begin * layout.blockSize);
+                });
             } else if (permuteHeads == 0) {
                 readPlainInto(file->fd(), file->path(), info.offset, ggmlTypeName(uint32_t(info.type)), dst);
                 return;
@@ -227,6 +221,41 @@ ImportedModel importGguf(const std::string &path)
         }
     out.tokenizer = importTokenizer(*gguf, out.tokenizerError);
     return out;
+}
+
+GgufMemoryReport ggufMemoryReport(const std::string &path, const std::string &computeDtype)
+{
+    if (computeDtype != "f32" && computeDtype != "bf16")
+        throw Error(path + ": compute dtype '" + computeDtype + "' is not supported; expected f32 or bf16");
+    const GgufFile gguf(path);
+    GgufMemoryReport r;
+    r.path = path;
+    r.fileBytes = gguf.file()->size();
+    r.computeDtype = computeDtype;
+    const uint64_t elementBytes = computeDtype == "bf16" ? 2 : 4;
+    std::map<std::string, GgufTypeUsage> byType;
+    uint64_t largestTemporary = 0;
+    for (const GgufTensorInfo &info : gguf.tensors()) {
+        const std::string type = ggmlTypeName(uint32_t(info.type));
+        GgufTypeUsage &u = byType[type];
+        u.type = type;
+        u.tensors += 1;
+        u.values += info.numel();
+        u.bytes += info.bytes;
+        r.values += info.numel();
+        r.storedBytes += info.bytes;
+        const bool permuted = info.name.find(".attn_q.") != std::string::npos
+                              || info.name.find(".attn_k.") != std::string::npos;
+        const uint64_t floats = uint64_t(info.numel()) * 4;
+        largestTemporary = std::max(largestTemporary, info.bytes + floats + (permuted ? floats : 0));
+    }
+    for (auto &entry : byType)
+        r.types.push_back(entry.second);
+    std::stable_sort(r.types.begin(), r.types.end(),
+                     [](const GgufTypeUsage &a, const GgufTypeUsage &b) { return a.bytes > b.bytes; });
+    r.computeBytes = uint64_t(r.values) * elementBytes;
+    r.peakLoadBytes = r.computeBytes + largestTemporary;
+    return r;
 }
 
 // ---------------------------------------------------------------------------------------

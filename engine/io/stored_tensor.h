@@ -15,7 +15,7 @@ namespace tb {
 // names and shapes and copying into the model is written once (weight_loader.cpp).
 struct StoredTensor {
     std::string name;           // Hugging Face name, e.g. model.layers.0.mlp.up_proj.weight
-    std::string dtype;          // as stored: F32, F16, BF16, Q8_0
+    std::string dtype;          // as stored: F32, F16, BF16, Q8_0, Q4_K, ...
     std::vector<int64_t> shape; // Hugging Face shape, e.g. (out, in)
     std::string file;           // where it comes from, for error messages
     // Fills `dst` (contiguous, `shape`, any float dtype) with the values. Reads only this

@@ -6,6 +6,7 @@
 #include "test_support.h"
 #include "tokenizer.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -84,6 +85,50 @@ private Q_SLOTS:
                      "--ignore-eos", "--max-new-tokens", QString::number(greedy["new_tokens"].toInt())});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.out.trimmed(), tbtest::joinIds(greedy["expected_ids"].toArray()));
+    }
+
+    // llama.cpp's quantised GGUF files: `generate` reproduces the exact greedy ids, and `info`
+    // reports the quantisation mix and the memory once dequantised. Two of the five fixture
+    // files (a 32-value and a K-quant mix); engine.gguf_quant checks all five in-process.
+    void quantisedGgufGenerateAndInfo_data()
+    {
+        QTest::addColumn<QString>("type");
+        for (const char *t : {"Q4_0", "Q4_K_M"})
+            QTest::newRow(t) << t;
+    }
+
+    void quantisedGgufGenerateAndInfo()
+    {
+        QFETCH(QString, type);
+        TB_REQUIRE_SHARED(path, "fixtures/kquant/model-" + type + ".gguf");
+        TB_REQUIRE_SHARED(expectedPath, "fixtures/kquant/exact_greedy.json");
+        QFile f(expectedPath);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject greedy = QJsonDocument::fromJson(f.readAll()).object()[type].toObject();
+        const QJsonArray generated = greedy["generated"].toArray();
+        Run r = cli({"generate", path, "--prompt-ids", tbtest::joinIds(greedy["prompt_ids"].toArray()), "--ids",
+                     "--ignore-eos", "--max-new-tokens", QString::number(generated.size())});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out.trimmed(), tbtest::joinIds(generated));
+
+        r = cli({"info", path, "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const QJsonObject g = j["gguf"].toObject();
+        QCOMPARE(g["file_bytes"].toInteger(), QFileInfo(path).size());
+        QCOMPARE(g["compute_dtype"].toString(), QStringLiteral("f32"));
+        QCOMPARE(g["compute_bytes"].toInteger(), j["parameters"].toInteger() * 4);
+        qint64 tensors = 0;
+        QStringList mix;
+        for (const QJsonValue &t : g["tensor_types"].toArray()) {
+            tensors += t["tensors"].toInteger();
+            mix << t["type"].toString();
+        }
+        QCOMPARE(tensors, qint64(2 * 9 + 2));
+        QVERIFY2(mix.contains(type.left(4)), qPrintable(mix.join(',')));
+        r = cli({"info", path});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("tensor types:") && r.out.contains("once dequantised"), qPrintable(r.out));
     }
 
     void convertToGgufAndBack()

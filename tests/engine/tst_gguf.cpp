@@ -414,7 +414,7 @@ private Q_SLOTS:
         QTest::newRow("offset past the end") << bytes(oneTensorFile(3, 0, {4, 4}, uint64_t(1) << 40, 64))
                                              << "lies past the end";
         QTest::newRow("unaligned offset") << bytes(oneTensorFile(3, 0, {4, 4}, 4, 128)) << "not a multiple";
-        QTest::newRow("Q4_K tensor") << bytes(oneTensorFile(3, 12, {256, 4}, 0, 4096)) << "tensor type Q4_K";
+        QTest::newRow("IQ4_XS tensor") << bytes(oneTensorFile(3, 23, {256, 4}, 0, 4096)) << "tensor type IQ4_XS";
         QTest::newRow("unknown tensor type") << bytes(oneTensorFile(3, 99, {4, 4}, 0, 64)) << "type 99";
         QTest::newRow("huge dimension") << bytes(oneTensorFile(3, 0, {4, int64_t(1) << 40}, 0, 64)) << "impossible";
         QTest::newRow("five dimensions") << bytes(oneTensorFile(3, 0, {1, 1, 1, 1, 1}, 0, 64)) << "5 dimensions";
