@@ -412,7 +412,11 @@ const std::map<std::string, FilterFn> &filters()
         t["lower"] = needString("lower", [](const std::string &s, const CallArgs &) { return Value(text::toLower(s)); });
         t["title"] = needString("title", [](const std::string &s, const CallArgs &) { return Value(text::title(s)); });
         t["capitalize"] = needString("capitalize", [](const std::string &s, const CallArgs &) {
-            return Value(s.empty() ? s : text::toUpper(s.substr(0, 1)) + s.substr(1));
+            // The first character upper-cased, the rest as it is (the reference's capitalize).
+            size_t first = 1;
+            while (first < s.size() && (static_cast<unsigned char>(s[first]) & 0xC0) == 0x80)
+                ++first;
+            return Value(s.empty() ? s : text::toUpper(s.substr(0, first)) + s.substr(first));
         });
         t["indent"] = filterIndent;
         t["replace"] = needString("replace", stringReplace);

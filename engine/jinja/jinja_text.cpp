@@ -1,6 +1,10 @@
 #include "jinja_text.h"
 
 #include <algorithm>
+#include <clocale>
+#include <cwctype>
+#include <locale.h>
+#include <wctype.h>
 
 namespace tb::jinja::text {
 
@@ -92,22 +96,45 @@ std::string strip(const std::string &s, const std::string *chars, bool left, boo
     return encode(std::vector<char32_t>(cps.begin() + long(begin), cps.begin() + long(end)));
 }
 
+namespace {
+
+// Unicode case mapping from the C library's UTF-8 locale, whatever the process locale is;
+// ASCII only if the system has no C.UTF-8.
+locale_t utf8Locale()
+{
+    static const locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t(nullptr));
+    return loc;
+}
+
+std::string mapCase(const std::string &s, bool upper)
+{
+    const locale_t loc = utf8Locale();
+    std::string out;
+    out.reserve(s.size());
+    for (char32_t cp : decode(s)) {
+        if (cp < 0x80 || !loc) {
+            if (upper && cp >= 'a' && cp <= 'z')
+                cp = cp - 'a' + 'A';
+            else if (!upper && cp >= 'A' && cp <= 'Z')
+                cp = cp - 'A' + 'a';
+        } else {
+            cp = char32_t(upper ? towupper_l(wint_t(cp), loc) : towlower_l(wint_t(cp), loc));
+        }
+        append(out, cp);
+    }
+    return out;
+}
+
+} // namespace
+
 std::string toUpper(const std::string &s)
 {
-    std::string out = s;
-    for (char &c : out)
-        if (c >= 'a' && c <= 'z')
-            c = char(c - 'a' + 'A');
-    return out;
+    return mapCase(s, true);
 }
 
 std::string toLower(const std::string &s)
 {
-    std::string out = s;
-    for (char &c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = char(c - 'A' + 'a');
-    return out;
+    return mapCase(s, false);
 }
 
 std::string title(const std::string &s)

@@ -17,9 +17,10 @@ bool isSpace(char32_t cp);
 // Python's str.strip(): without `chars` (nullptr) whitespace, else any of `chars`.
 std::string strip(const std::string &s, const std::string *chars, bool left, bool right);
 
-std::string toUpper(const std::string &s); // ASCII letters only, as the templates need
+// Unicode upper/lower case (one code point to one: 'ß' stays, as in JavaScript's per-letter map).
+std::string toUpper(const std::string &s);
 std::string toLower(const std::string &s);
-// Upper-cases the first letter of each word (a letter/digit/_ run).
+// Upper-cases the first ASCII letter of each word (a run of [A-Za-z0-9_]), as the reference does.
 std::string title(const std::string &s);
 
 // Python's str.replace (count < 0: all) and str.split (sep nullptr: runs of whitespace).

@@ -8,6 +8,7 @@
 // The variables are what transformers.js's apply_chat_template passes: messages,
 // add_generation_prompt, tools and documents (null unless given), the special tokens that
 // tokenizer_config.json sets (an AddedToken object gives its content), then the case's extras.
+// snippets.json adds small templates over fixed variables, one group of constructs each.
 // The clock is fixed at 2026-07-26 10:30 UTC for strftime_now.
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
@@ -83,6 +84,24 @@ for (const t of templates) {
 		}
 	}
 }
+
+// snippets.json: small templates over fixed variables, each construct against the reference.
+const snippets = JSON.parse(readFileSync(join(here, "snippets.json"), "utf8"));
+snippets.snippets.forEach((source, index) => {
+	const entry = {
+		template: "snippet",
+		path: "tests/data/template_goldens/snippets.json",
+		sha256: createHash("sha256").update(source, "utf8").digest("hex"),
+		conversation: `snippet_${String(index).padStart(2, "0")}`,
+		variables: snippets.variables,
+	};
+	try {
+		entry.text = new Template(source).render(snippets.variables);
+	} catch (e) {
+		entry.error = String(e.message ?? e);
+	}
+	cases.push(entry);
+});
 
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, "goldens.json"), JSON.stringify({ generator: "@huggingface/jinja 0.5.13", cases }, null, 1) + "\n");

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "jinja_template.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <ctime>
+#include <string>
+#include <vector>
+
+namespace tb::jinja {
+
+// What transformers' apply_chat_template hands a model's chat template.
+struct ChatTemplateInputs {
+    nlohmann::ordered_json messages = nlohmann::ordered_json::array(); // [{role, content, ...}]
+    bool addGenerationPrompt = true;
+    std::string bosToken; // left undefined when empty, as transformers does for unset tokens
+    std::string eosToken;
+    nlohmann::ordered_json tools;     // null: `tools` is none
+    nlohmann::ordered_json documents; // null: `documents` is none
+    // More variables, e.g. {"enable_thinking": false}; they may override the ones above.
+    nlohmann::ordered_json extra = nlohmann::ordered_json::object();
+    const std::tm *now = nullptr; // strftime_now's clock; nullptr: the local time
+};
+
+// The variables of a render: messages, add_generation_prompt, tools, documents, bos_token,
+// eos_token, then `extra`.
+Object chatTemplateVariables(const ChatTemplateInputs &inputs);
+
+// Renders a conversation with a model's template. Throws tb::Error (one line naming the
+// template, the line and the reason).
+std::string renderChatTemplate(const Template &tmpl, const ChatTemplateInputs &inputs);
+
+// Where one assistant message's text lies in a rendering: [begin, end) in bytes. The span
+// covers the content as the template wrote it and the end-of-turn text that follows it
+// (spaces, then the first end-of-turn marker: the EOS token, <|im_end|>, <|eot_id|>,
+// <end_of_turn>, ...), which the model must learn to emit. Empty content gives a span of the
+// end-of-turn text alone.
+struct AssistantSpan {
+    size_t message = 0; // index into messages
+    size_t begin = 0;
+    size_t end = 0;
+    size_t contentEnd = 0; // where the content ends and the end-of-turn text begins
+};
+
+struct RenderedChatSpans {
+    std::string text;
+    std::vector<AssistantSpan> spans; // in message order; assistant messages the template drops have none
+};
+
+// Renders the conversation and finds every assistant message's span: it renders once more
+// with a unique sentinel as each assistant content, so template text is told apart from
+// content even when the template rewrites history (Qwen3 drops the reasoning of earlier
+// turns), then walks both renderings together. Messages whose content is not a string are
+// left out. Throws tb::Error when a template changes content in a way that hides where it
+// lies (the message names the message index and the template).
+RenderedChatSpans renderChatTemplateWithSpans(const Template &tmpl, const ChatTemplateInputs &inputs);
+
+} // namespace tb::jinja
