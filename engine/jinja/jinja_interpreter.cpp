@@ -192,11 +192,15 @@ void Interpreter::renderFor(const Node &node, const std::shared_ptr<Scope> &scop
                          fail("loop.cycle needs at least one value");
                      return args.positional[size_t(i) % args.positional.size()];
                  }));
-        loopScope->vars["loop"] = Value::object(std::move(loop));
-        assign(*node.a, items[size_t(i)], loopScope);
+        // Each iteration gets its own scope, as in Jinja2: a {% set %} in the body lasts until
+        // the end of that iteration (@huggingface/jinja keeps one scope for the whole loop).
+        auto iterationScope = std::make_shared<Scope>();
+        iterationScope->parent = scope;
+        iterationScope->vars["loop"] = Value::object(std::move(loop));
+        assign(*node.a, items[size_t(i)], iterationScope);
         iterated = true;
         try {
-            render(node.body, loopScope, out);
+            render(node.body, iterationScope, out);
         } catch (const ContinueSignal &) {
             continue;
         } catch (const BreakSignal &) {

@@ -213,10 +213,6 @@ bool valuesEqual(const Value &a, const Value &b)
         auto num = [](const Value &v) { return v.kind() == K::Bool ? (v.asBool() ? 1.0 : 0.0) : v.asNumber(); };
         return num(a) == num(b);
     }
-    const bool aNil = a.isNone() || a.isUndefined();
-    const bool bNil = b.isNone() || b.isUndefined();
-    if (aNil || bNil)
-        return aNil && bNil;
     if (a.kind() != b.kind())
         return false;
     switch (a.kind()) {
@@ -244,6 +240,9 @@ bool valuesEqual(const Value &a, const Value &b)
     }
     case K::Function:
         return &a.callable() == &b.callable();
+    case K::Undefined:
+    case K::None:
+        return true;
     default:
         return false;
     }

@@ -90,8 +90,8 @@ private:
     std::shared_ptr<Function> m_function;
 };
 
-// == as Jinja templates use it: numbers by value (true == 1), strings by text, lists and
-// mappings element by element, none equal to undefined.
+// == as Jinja2 has it: numbers by value (true == 1), strings by text, lists and mappings
+// element by element; none equals none only (not undefined, unlike @huggingface/jinja).
 bool valuesEqual(const Value &a, const Value &b);
 
 // Builds a value from JSON, keeping key order (chat messages, tools, extra variables).

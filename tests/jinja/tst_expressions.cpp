@@ -29,8 +29,8 @@ private Q_SLOTS:
                "{}", "7 9 3 -4 1 3.5 8 2.5");
         addRow("concatenation", "{{ 'a' ~ 1 ~ none_var ~ 'b' }} {{ 'a' + 'b' }} {{ [1] + [2] }} {{ 'ab' * 2 }}", "{}",
                "a1b ab [1, 2] abab");
-        addRow("comparison", "{{ 1 < 2 }} {{ 2 <= 1 }} {{ 'a' == 'a' }} {{ 1 == 1.0 }} {{ 1 != 2 }} {{ none == undefined_x }}",
-               "{}", "true false true true true true");
+        addRow("comparison", "{{ 1 < 2 }} {{ 2 <= 1 }} {{ 'a' == 'a' }} {{ 1 == 1.0 }} {{ 1 != 2 }} {{ none == undefined_x }} {{ none == none }} {{ [1, {'a': 2}] == [1, {'a': 2}] }}",
+               "{}", "true false true true true false true true");
         addRow("logic returns operands", "{{ 0 or 'x' }} {{ 'a' and 'b' }} {{ '' and 'b' }}| {{ not 0 }} {{ not not 1 }}", "{}",
                "x b | true true");
         addRow("precedence of filters", "{{ 'a' + ' b ' | trim + 'c' }} {{ xs | length - 1 }} {{ -1 | abs }}", R"({"xs": [1, 2]})",

@@ -46,6 +46,8 @@ private Q_SLOTS:
         addRow("loop.cycle", "{% for x in range(4) %}{{ loop.cycle('a', 'b') }}{% endfor %}", "{}", "abab");
         addRow("set in loop stays in loop", "{% set x = 1 %}{% for i in [5] %}{% set x = i %}{{ x }}{% endfor %}{{ x }}",
                "{}", "51");
+        addRow("set in loop lasts one iteration (Jinja2)", "{% set x = 1 %}{% for i in [1, 2, 3] %}{% set x = x + i %}{{ x }},{% endfor %}",
+               "{}", "2,3,4,");
         // if
         addRow("if elif else", "{% for x in [1, 2, 3] %}{% if x == 1 %}one{% elif x == 2 %}two{% else %}many{% endif %} {% endfor %}",
                "{}", "one two many ");
