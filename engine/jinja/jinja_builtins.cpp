@@ -16,6 +16,9 @@ namespace {
 
 using K = Value::Kind;
 
+// Limits that keep a hostile template (a model file is downloaded) from exhausting memory.
+constexpr int64_t kMaxRange = 1000000;
+
 [[noreturn]] void fail(const std::string &why)
 {
     throw std::runtime_error(why);
@@ -806,6 +809,9 @@ Object globals(const std::tm &now)
               }
               if (step == 0)
                   fail("range() step must not be zero");
+              const int64_t count = step > 0 ? (stop - start + step - 1) / step : (start - stop - step - 1) / -step;
+              if (count > kMaxRange)
+                  fail("range() of " + std::to_string(count) + " numbers is more than a template needs");
               std::vector<Value> out;
               for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step)
                   out.emplace_back(i);

@@ -521,6 +521,8 @@ Value Interpreter::evalBinary(const Node &node, const std::shared_ptr<Scope> &sc
     if (op == "*" && ((left.isString() && right.kind() == VK::Int) || (left.kind() == VK::Int && right.isString()))) {
         const std::string &s = left.isString() ? left.asString() : right.asString();
         const int64_t times = left.isString() ? right.asInt() : left.asInt();
+        if (times > 0 && s.size() * uint64_t(times) > (uint64_t(64) << 20))
+            fail("'*' would make a string of more than 64 MiB");
         std::string out;
         for (int64_t i = 0; i < times; ++i)
             out += s;

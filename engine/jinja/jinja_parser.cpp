@@ -38,8 +38,10 @@ public:
     }
 
 private:
+    static constexpr int kMaxNesting = 100;
     std::vector<Token> m_tokens;
     size_t m_pos = 0;
+    int m_depth = 0;
 
     const Token &peek(size_t ahead = 0) const
     {
@@ -116,6 +118,12 @@ private:
 
     void parseInto(NodeList &nodes)
     {
+        if (++m_depth > kMaxNesting)
+            fail("the template nests deeper than " + std::to_string(kMaxNesting) + " levels");
+        struct Leave {
+            int &depth;
+            ~Leave() { --depth; }
+        } leave{m_depth};
         const Token &t = peek();
         switch (t.type) {
         case T::Text: {
@@ -342,6 +350,13 @@ private:
     // Expressions, loosest first (the precedence of @huggingface/jinja and Jinja2).
     NodePtr parseExpression()
     {
+        // A template from a downloaded model must not overflow the stack with nesting.
+        if (++m_depth > kMaxNesting)
+            fail("the template nests deeper than " + std::to_string(kMaxNesting) + " levels");
+        struct Leave {
+            int &depth;
+            ~Leave() { --depth; }
+        } leave{m_depth};
         NodePtr value = parseOr();
         if (!isWord("if"))
             return value;
@@ -388,6 +403,12 @@ private:
     NodePtr parseNot()
     {
         if (isWord("not")) {
+            if (++m_depth > kMaxNesting)
+                fail("the template nests deeper than " + std::to_string(kMaxNesting) + " levels");
+            struct Leave {
+                int &depth;
+                ~Leave() { --depth; }
+            } leave{m_depth};
             const int line = next().line;
             NodePtr n = make(K::Unary, line);
             n->name = "not";
@@ -499,6 +520,12 @@ private:
     NodePtr parseUnary()
     {
         if (isOp("-") || isOp("+")) {
+            if (++m_depth > kMaxNesting)
+                fail("the template nests deeper than " + std::to_string(kMaxNesting) + " levels");
+            struct Leave {
+                int &depth;
+                ~Leave() { --depth; }
+            } leave{m_depth};
             const Token &op = next();
             NodePtr n = make(K::Unary, op.line);
             n->name = op.value;

@@ -46,6 +46,14 @@ private Q_SLOTS:
         QTest::newRow("division by zero") << "{{ 1 // 0 }}" << "test.jinja:1: division by zero";
         QTest::newRow("runaway recursion") << "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}"
                                            << "test.jinja:1: macro 'f' nests deeper than 200 calls";
+        QTest::newRow("deep nesting") << QString("{{ ") + QString("(").repeated(500) + "1" + QString(")").repeated(500) + " }}"
+                                      << "test.jinja:1: the template nests deeper than 100 levels";
+        QTest::newRow("deep not") << QString("{{ ") + QString("not ").repeated(500) + "1 }}"
+                                  << "test.jinja:1: the template nests deeper than 100 levels";
+        QTest::newRow("deep blocks") << QString("{% if true %}").repeated(300) << "test.jinja:1: the template nests deeper than 100 levels";
+        QTest::newRow("huge range") << "{% for i in range(1000000000) %}{% endfor %}"
+                                    << "test.jinja:1: range() of 1000000000 numbers is more than a template needs";
+        QTest::newRow("huge string") << "{{ 'abcd' * 100000000 }}" << "test.jinja:1: '*' would make a string of more than 64 MiB";
         QTest::newRow("error inside macro names its line") << "{% macro f() %}\n{{ 1 | trim }}\n{% endmacro %}\n{{ f() }}"
                                                            << "test.jinja:2: filter 'trim' needs a string, got integer";
     }
