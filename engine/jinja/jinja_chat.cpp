@@ -3,6 +3,7 @@
 #include "error.h"
 #include "jinja_text.h"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 
@@ -93,6 +94,22 @@ size_t endOfTurnLength(const std::string &after, const std::string &eos)
     return best == std::string::npos ? 0 : best + bestLen;
 }
 
+// The rendering of messages[0, message) with the generation prompt: where the model's turn
+// starts. Empty when the template refuses that conversation (e.g. it needs a user message).
+std::string promptBefore(const Template &tmpl, const ChatTemplateInputs &inputs, size_t message)
+{
+    ChatTemplateInputs before = inputs;
+    before.messages = nlohmann::ordered_json::array();
+    for (size_t k = 0; k < message; ++k)
+        before.messages.push_back(inputs.messages[k]);
+    before.addGenerationPrompt = true;
+    try {
+        return renderChatTemplate(tmpl, before);
+    } catch (const tb::Error &) {
+        return {};
+    }
+}
+
 } // namespace
 
 RenderedChatSpans renderChatTemplateWithSpans(const Template &tmpl, const ChatTemplateInputs &inputs)
@@ -112,7 +129,10 @@ RenderedChatSpans renderChatTemplateWithSpans(const Template &tmpl, const ChatTe
     ChatTemplateInputs marked = inputs;
     for (size_t i = 0; i < marked.messages.size(); ++i) {
         auto &m = marked.messages[i];
-        if (m.is_object() && m.value("role", "") == "assistant" && m.contains("content") && m["content"].is_string())
+        // An empty content stays: templates test it ({% if content %}), and a sentinel would
+        // change what they write around it. Those turns are found from the prompt below.
+        if (m.is_object() && m.value("role", "") == "assistant" && m.contains("content") && m["content"].is_string()
+            && !m["content"].get<std::string>().empty())
             m["content"] = prefix + std::to_string(i) + "X";
     }
     const std::vector<Piece> pieces = splitAtSentinels(tmpl, renderChatTemplate(tmpl, marked), prefix);
@@ -161,13 +181,39 @@ RenderedChatSpans renderChatTemplateWithSpans(const Template &tmpl, const ChatTe
         AssistantSpan span;
         span.message = message;
         span.begin = pos;
+        span.contentBegin = pos;
         span.contentEnd = pos + length;
+        const std::string prompt = promptBefore(tmpl, inputs, message);
+        const size_t previousEnd = result.spans.empty() ? 0 : result.spans.back().end;
+        if (!prompt.empty() && prompt.size() <= span.contentBegin && prompt.size() >= previousEnd
+            && real.compare(0, prompt.size(), prompt) == 0)
+            span.begin = prompt.size();
         span.end = span.contentEnd + endOfTurnLength(after, inputs.eosToken);
         result.spans.push_back(span);
         pos = span.contentEnd + after.size();
     }
     if (pos != real.size())
         spanFailure(tmpl, "the rendering is longer than its pieces");
+
+    // Assistant turns with empty content (tool calls only): from the end of the prompt for
+    // them to the first end-of-turn marker, when the conversation so far renders as the start
+    // of the whole.
+    for (size_t i = 0; i < inputs.messages.size(); ++i) {
+        const auto &m = inputs.messages[i];
+        if (!m.is_object() || m.value("role", "") != "assistant" || !m.contains("content") || !m["content"].is_string()
+            || !m["content"].get<std::string>().empty())
+            continue;
+        const std::string prompt = promptBefore(tmpl, inputs, i);
+        if (prompt.empty() || real.compare(0, prompt.size(), prompt) != 0)
+            continue;
+        AssistantSpan span;
+        span.message = i;
+        span.begin = span.contentBegin = span.contentEnd = prompt.size();
+        span.end = span.contentEnd + endOfTurnLength(real.substr(span.contentEnd), inputs.eosToken);
+        result.spans.push_back(span);
+    }
+    std::sort(result.spans.begin(), result.spans.end(),
+              [](const AssistantSpan &a, const AssistantSpan &b) { return a.message < b.message; });
     return result;
 }
 

@@ -32,16 +32,22 @@ Object chatTemplateVariables(const ChatTemplateInputs &inputs);
 // template, the line and the reason).
 std::string renderChatTemplate(const Template &tmpl, const ChatTemplateInputs &inputs);
 
-// Where one assistant message's text lies in a rendering: [begin, end) in bytes. The span
-// covers the content as the template wrote it and the end-of-turn text that follows it
-// (spaces, then the first end-of-turn marker: the EOS token, <|im_end|>, <|eot_id|>,
-// <end_of_turn>, ...), which the model must learn to emit. Empty content gives a span of the
-// end-of-turn text alone.
+// Where one assistant message lies in a rendering, in bytes. [begin, end) is what the model
+// must learn to emit for it:
+//  - from `begin`: where the turn's own text starts, right after what the generation prompt
+//    writes (so Qwen3's "<think>\n...\n</think>\n\n" of the last turn is in it); when the
+//    template renders the conversation so far differently from the start of the whole
+//    rendering, `begin` is the content's start;
+//  - the content as the template wrote it, [contentBegin, contentEnd);
+//  - to `end`: the template's text after the content up to and including the first end-of-turn
+//    marker (the EOS token, <|im_end|>, <|eot_id|>, <end_of_turn>, ...), with tool calls the
+//    template writes after the content; no marker: `end` is `contentEnd`.
 struct AssistantSpan {
     size_t message = 0; // index into messages
     size_t begin = 0;
+    size_t contentBegin = 0;
+    size_t contentEnd = 0;
     size_t end = 0;
-    size_t contentEnd = 0; // where the content ends and the end-of-turn text begins
 };
 
 struct RenderedChatSpans {
@@ -52,8 +58,9 @@ struct RenderedChatSpans {
 // Renders the conversation and finds every assistant message's span: it renders once more
 // with a unique sentinel as each assistant content, so template text is told apart from
 // content even when the template rewrites history (Qwen3 drops the reasoning of earlier
-// turns), then walks both renderings together. Messages whose content is not a string are
-// left out. Throws tb::Error when a template changes content in a way that hides where it
+// turns), then walks both renderings together. A turn with empty content (tool calls only)
+// spans from its prompt's end to its end-of-turn marker. Messages whose content is not a
+// string (null, a list of parts) are left out. Throws tb::Error when a template changes content in a way that hides where it
 // lies (the message names the message index and the template).
 RenderedChatSpans renderChatTemplateWithSpans(const Template &tmpl, const ChatTemplateInputs &inputs);
 

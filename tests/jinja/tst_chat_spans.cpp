@@ -60,15 +60,19 @@ private Q_SLOTS:
         QCOMPARE(r.spans.size(), size_t(2));
         QCOMPARE(r.spans[0].message, size_t(2));
         QCOMPARE(r.spans[1].message, size_t(4));
+        // The earlier turn is its content; the last one starts with its reasoning, which the
+        // model writes after the generation prompt "<|im_start|>assistant\n".
         QCOMPARE(spanText(r, 0), std::string("OK<|im_end|>"));
-        QCOMPARE(spanText(r, 1), std::string("OK<|im_end|>"));
-        QCOMPARE(r.text.substr(r.spans[0].begin, r.spans[0].contentEnd - r.spans[0].begin), std::string("OK"));
+        QCOMPARE(spanText(r, 1), std::string("<think>\nLATE-REASONING\n</think>\n\nOK<|im_end|>"));
+        QCOMPARE(r.text.substr(r.spans[0].contentBegin, r.spans[0].contentEnd - r.spans[0].contentBegin), std::string("OK"));
+        QCOMPARE(r.text.substr(r.spans[1].contentBegin, r.spans[1].contentEnd - r.spans[1].contentBegin), std::string("OK"));
+        QCOMPARE(r.spans[0].begin, r.spans[0].contentBegin);
         // The spans sit in the assistant turns, not on the "OK"s of the system or user text.
         QCOMPARE(r.text.substr(0, r.spans[0].begin),
                  std::string("<|im_start|>system\nYou are brief. Say OK.<|im_end|>\n<|im_start|>user\nFirst?<|im_end|>\n"
                              "<|im_start|>assistant\n"));
         QCOMPARE(r.text.substr(r.spans[1].end), std::string("\n"));
-        QVERIFY(r.text.compare(r.spans[1].begin - 33, 33, "<think>\nLATE-REASONING\n</think>\n\n") == 0);
+        QCOMPARE(r.spans[1].contentBegin - r.spans[1].begin, size_t(33)); // "<think>\nLATE-REASONING\n</think>\n\n"
     }
 
     void qwen3ToolCallsBelongToTheTurn()
@@ -102,9 +106,9 @@ private Q_SLOTS:
         QTest::addColumn<QString>("first");
         QTest::addColumn<QString>("second");
         QTest::newRow("chatml") << "chatml" << "  Hi there.<|im_end|>" << "Bye.<|im_end|>";
-        QTest::newRow("llama2 strips") << "llama2" << "Hi there. </s>" << "Bye. </s>";
+        QTest::newRow("llama2 strips") << "llama2" << " Hi there. </s>" << " Bye. </s>";
         QTest::newRow("zephyr") << "zephyr" << "  Hi there.</s>" << "Bye.</s>";
-        QTest::newRow("plain") << "plain" << "  Hi there.</s>" << "Bye.</s>";
+        QTest::newRow("plain: the space after the prompt 'Assistant:'") << "plain" << "   Hi there.</s>" << " Bye.</s>";
     }
 
     void builtinFormats()
@@ -144,6 +148,76 @@ private Q_SLOTS:
         in.addGenerationPrompt = false;
         in.extra["add_generation_prompt"] = "overridden";
         QCOMPARE(tb::jinja::renderChatTemplate(tmpl, in), std::string("true|<E>|false|true|overridden|false|c"));
+    }
+
+    void beginFallsBackToContentWhenHistoryRendersDifferently()
+    {
+        // The message count at the top: the conversation so far renders another first line.
+        const tb::jinja::Template tmpl("{{ messages | length }}\n{% for m in messages %}<{{ m.role }}>{{ m.content }}</s>{% endfor %}"
+                                       "{% if add_generation_prompt %}<assistant>{% endif %}",
+                                       "count.jinja");
+        tb::jinja::ChatTemplateInputs in;
+        in.eosToken = "</s>";
+        in.addGenerationPrompt = false;
+        in.messages = nlohmann::ordered_json::parse(R"([{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}])");
+        const auto r = tb::jinja::renderChatTemplateWithSpans(tmpl, in);
+        QCOMPARE(r.text, std::string("2\n<user>q</s><assistant>a</s>"));
+        QCOMPARE(r.spans.size(), size_t(1));
+        QCOMPARE(r.spans[0].begin, r.spans[0].contentBegin);
+        QCOMPARE(spanText(r, 0), std::string("a</s>"));
+    }
+
+    // Every golden conversation of the models' templates: the spans' rendering is the golden
+    // text, spans are ordered, each content slice comes from its message, and each turn ends
+    // with an end-of-turn marker inside its span.
+    void spansOnEveryGoldenConversation()
+    {
+        QFile file(tbtest::sourceDir() + "/tests/data/template_goldens/goldens.json");
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto goldens = nlohmann::ordered_json::parse(file.readAll().toStdString());
+        int checked = 0;
+        for (const auto &c : goldens["cases"]) {
+            const std::string id = c["template"].get<std::string>();
+            if (id == "snippet" || id == "constructs" || c.contains("error") || c["variables"]["add_generation_prompt"].get<bool>())
+                continue;
+            QFile config(tbtest::sourceDir() + "/" + QString::fromStdString(c["path"].get<std::string>()));
+            if (!config.open(QIODevice::ReadOnly)) {
+                if (tbtest::inCi())
+                    QFAIL("tests/peer/node_modules missing");
+                QSKIP("tests/peer/node_modules missing");
+            }
+            const std::string source = nlohmann::ordered_json::parse(config.readAll().toStdString())["chat_template"].get<std::string>();
+            const tb::jinja::Template tmpl(source, id);
+            const auto &vars = c["variables"];
+            tb::jinja::ChatTemplateInputs in;
+            in.messages = vars["messages"];
+            in.addGenerationPrompt = false;
+            in.tools = vars["tools"];
+            in.bosToken = vars.value("bos_token", "");
+            in.eosToken = vars.value("eos_token", "");
+            for (auto it = vars.begin(); it != vars.end(); ++it)
+                if (it.key() != "messages" && it.key() != "add_generation_prompt" && it.key() != "tools" && it.key() != "documents"
+                    && it.key() != "bos_token" && it.key() != "eos_token")
+                    in.extra[it.key()] = it.value();
+            const std::string where = id + "/" + c["conversation"].get<std::string>();
+            const auto r = tb::jinja::renderChatTemplateWithSpans(tmpl, in);
+            QVERIFY2(r.text == c["text"].get<std::string>(), where.c_str());
+            size_t previous = 0;
+            for (const auto &span : r.spans) {
+                QVERIFY2(previous <= span.begin && span.begin <= span.contentBegin && span.contentBegin <= span.contentEnd
+                             && span.contentEnd < span.end && span.end <= r.text.size(),
+                         where.c_str());
+                const std::string turn = r.text.substr(span.begin, span.end - span.begin);
+                QVERIFY2(turn.find(in.eosToken) + in.eosToken.size() == turn.size() || turn.find("<|eot_id|>") != std::string::npos,
+                         (where + ": " + turn).c_str());
+                const std::string content = in.messages[span.message]["content"].get<std::string>();
+                const std::string slice = r.text.substr(span.contentBegin, span.contentEnd - span.contentBegin);
+                QVERIFY2(content.find(slice) != std::string::npos, (where + ": " + slice).c_str());
+                previous = span.end;
+                ++checked;
+            }
+        }
+        QVERIFY(checked >= 40);
     }
 
     void contentWrittenTwiceIsRefused()
