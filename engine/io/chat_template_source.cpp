@@ -45,7 +45,7 @@ bool templateFromConfig(const Json &config, const std::string &path, ModelChatTe
     const Json &t = config["chat_template"];
     if (t.is_string()) {
         out.source = t.get<std::string>();
-        out.origin = path;
+        out.origin = path + " (chat_template)"; // its lines count from the template's start, not the file's
         return true;
     }
     if (t.is_array()) {

@@ -7,8 +7,9 @@ namespace tb {
 // A model's own chat template (Jinja) and the special-token texts it reads.
 struct ModelChatTemplate {
     std::string source;   // the Jinja text
-    std::string origin;   // where it came from: a file path, "<file> (chat_template 'default')",
-                          // "<file> (tokenizer.chat_template)"; names the template in errors
+    std::string origin;   // where it came from: "<file>.jinja", "<file>.json (chat_template)",
+                          // "<file>.json (chat_template 'default')", "<file>.gguf (tokenizer.chat_template)";
+                          // names the template in errors (whose line numbers count in the template)
     std::string bosToken; // "" when the model sets none
     std::string eosToken;
 };

@@ -58,7 +58,7 @@ private Q_SLOTS:
         for (const QString &path : {dir, dir + "/tokenizer_config.json"}) {
             const tb::ModelChatTemplate t = tb::findChatTemplate(path.toStdString());
             QVERIFY(t.source.rfind("{{ bos_token }}", 0) == 0);
-            QCOMPARE(QString::fromStdString(t.origin), dir + "/tokenizer_config.json");
+            QCOMPARE(QString::fromStdString(t.origin), dir + "/tokenizer_config.json (chat_template)");
             QCOMPARE(t.bosToken, std::string("<B>"));
             QCOMPARE(t.eosToken, std::string("<E>"));
         }
@@ -154,6 +154,14 @@ private Q_SLOTS:
 
     void cliReportsTemplateErrorsInOneLine()
     {
+        const QString config = freshSourceDir("cli_error_config");
+        tbtest::writeFile(config + "/tokenizer_config.json",
+                          R"({"chat_template": "{% for m in messages %}\n{% if m.role == 'user' %}{{ raise_exception('No users here') }}{% endif %}{% endfor %}"})");
+        tbtest::writeFile(config + "/messages.json", R"([{"role": "user", "content": "a"}])");
+        const CliResult raised = runTemplateCli({config, "--messages", config + "/messages.json"});
+        QCOMPARE(raised.exitCode, 1);
+        QCOMPARE(QString::fromUtf8(raised.err), "error: " + config + "/tokenizer_config.json (chat_template):2: No users here\n");
+
         const QString dir = freshSourceDir("cli_error");
         tbtest::writeFile(dir + "/chat_template.jinja", "line one\n{% for m in messages %}\n{{ m.content | nosuchfilter }}\n{% endfor %}");
         tbtest::writeFile(dir + "/messages.json", R"([{"role": "user", "content": "a"}])");
