@@ -30,6 +30,7 @@ void addTrainCommand(CLI::App &app, const CommonOptions &common);
 void addEvalCommand(CLI::App &app, const CommonOptions &common);
 void addExportCommand(CLI::App &app, const CommonOptions &common);
 void addClassifyCommand(CLI::App &app, const CommonOptions &common);
+void addTemplateCommand(CLI::App &app, const CommonOptions &common);
 
 // Loads MODEL with the shared options, printing progress to stderr on a terminal.
 tb::LoadedModel loadForCli(const std::string &path, const CommonOptions &common);

@@ -38,6 +38,7 @@ int main(int argc, char **argv)
     addEvalCommand(app, common);
     addExportCommand(app, common);
     addClassifyCommand(app, common);
+    addTemplateCommand(app, common);
 
     if (argc > 1 && argv[1][0] != '-' && [&] {
             for (const auto *sub : app.get_subcommands({}))
