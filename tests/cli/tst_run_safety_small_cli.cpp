@@ -498,8 +498,12 @@ private Q_SLOTS:
     void tokenizerTrainingSaysWhy()
     {
         tbtest::SafetyTmpfs disk(1 << 20);
-        if (!disk.mounted())
+        if (!disk.mounted()) {
+            // CI runs as root, so a skip there would hide the test (a missing fixture fails).
+            if (tbtest::inCi())
+                QFAIL(qPrintable("no real full disk to test with: " + disk.why()));
             QSKIP(qPrintable("no real full disk to test with: " + disk.why()));
+        }
         const QString dir = tbtest::tempDir() + "/tokenizer";
         QDir().mkpath(dir);
         QVERIFY(tbtest::safetyCorpus(dir + "/corpus.txt", 20000));
