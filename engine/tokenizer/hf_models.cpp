@@ -80,25 +80,33 @@ private:
 };
 
 // The vocabulary of a model: {"token": id, ...} as a dense id -> token table.
-void readVocab(const json &vocab, std::vector<std::string> &tokens)
+void readVocab(const json &config, ModelTables &tables, std::vector<std::string> &tokens)
 {
-    int64_t maxId = -1;
-    for (auto it = vocab.begin(); it != vocab.end(); ++it)
-        maxId = std::max<int64_t>(maxId, it.value().get<int64_t>());
-    tokens.assign(size_t(maxId + 1), std::string());
-    for (auto it = vocab.begin(); it != vocab.end(); ++it) {
-        const int64_t id = it.value().get<int64_t>();
-        if (id < 0)
-            throw Error("vocabulary token '" + it.key() + "' has a negative id");
-        tokens[size_t(id)] = it.key();
+    if (!tables.hasVocab) {
+        const json &vocab = config.at("vocab");
+        if (!vocab.is_object())
+            throw Error("the model's vocab is not an object of token: id");
+        for (auto it = vocab.begin(); it != vocab.end(); ++it)
+            tables.vocab.emplace_back(it.key(), it.value().get<int64_t>());
     }
+    int64_t maxId = -1;
+    for (const auto &[token, id] : tables.vocab) {
+        if (id < 0 || id > (int64_t(1) << 30))
+            throw Error("vocabulary token '" + token + "' has the id " + std::to_string(id));
+        maxId = std::max(maxId, id);
+    }
+    tokens.assign(size_t(maxId + 1), std::string());
+    for (auto &[token, id] : tables.vocab)
+        tokens[size_t(id)] = std::move(token);
+    tables.vocab.clear();
+    tables.vocab.shrink_to_fit();
 }
 
 class Bpe : public Model {
 public:
-    explicit Bpe(const json &config)
+    Bpe(const json &config, ModelTables &tables)
     {
-        readVocab(config.at("vocab"), m_tokens);
+        readVocab(config, tables, m_tokens);
         m_index.build(m_tokens);
         auto optionalString = [&](const char *key) {
             return config.contains(key) && config.at(key).is_string() ? config.at(key).get<std::string>() : std::string();
@@ -116,7 +124,25 @@ public:
                 std::snprintf(name, sizeof name, "<0x%02X>", b);
                 m_byteIds[b] = m_index.find(name);
             }
-        readMerges(config.at("merges"));
+        if (!tables.hasMerges) {
+            for (const json &merge : config.at("merges")) {
+                if (merge.is_string()) {
+                    const std::string &line = merge.get_ref<const std::string &>();
+                    const size_t space = line.find(' ');
+                    if (space == std::string::npos || line.find(' ', space + 1) != std::string::npos)
+                        tables.badMerges.push_back(line);
+                    else
+                        tables.merges.emplace_back(line.substr(0, space), line.substr(space + 1));
+                } else if (merge.is_array() && merge.size() == 2 && merge[0].is_string() && merge[1].is_string()) {
+                    tables.merges.emplace_back(merge[0].get<std::string>(), merge[1].get<std::string>());
+                } else {
+                    tables.badMerges.push_back(merge.dump());
+                }
+            }
+        }
+        if (!tables.badMerges.empty())
+            throw Error("merge '" + tables.badMerges.front() + "' is neither \"a b\" nor [a, b]");
+        readMerges(tables.merges);
     }
 
     void tokenize(std::string_view word, std::vector<ModelToken> &out) const override
@@ -155,30 +181,17 @@ private:
     static constexpr size_t kCacheMaxWord = 256;
     static constexpr size_t kCacheCapacity = 200000;
 
-    void readMerges(const json &merges)
+    void readMerges(const std::vector<std::pair<std::string, std::string>> &merges)
     {
         m_merges.reserve(merges.size());
-        std::string a, b;
+        std::string merged;
         int32_t rank = 0;
-        for (const json &merge : merges) {
-            if (merge.is_string()) {
-                const std::string &line = merge.get_ref<const std::string &>();
-                const size_t space = line.find(' ');
-                if (space == std::string::npos || line.find(' ', space + 1) != std::string::npos)
-                    throw Error("merge " + std::to_string(rank) + " '" + line + "' is not two tokens separated by a space");
-                a = line.substr(0, space);
-                b = line.substr(space + 1);
-            } else if (merge.is_array() && merge.size() == 2) {
-                a = merge[0].get<std::string>();
-                b = merge[1].get<std::string>();
-            } else {
-                throw Error("merge " + std::to_string(rank) + " is neither \"a b\" nor [a, b]");
-            }
+        for (const auto &[a, b] : merges) {
             const int32_t aId = m_index.find(a), bId = m_index.find(b);
             if (aId < 0 || bId < 0)
                 throw Error("merge " + std::to_string(rank) + " ('" + a + "' + '" + b + "') names '"
                             + (aId < 0 ? a : b) + "', which is not in the vocabulary");
-            std::string merged = a;
+            merged = a;
             if (!m_prefix.empty() && b.compare(0, m_prefix.size(), m_prefix) == 0)
                 merged.append(b, m_prefix.size(), std::string::npos);
             else
@@ -324,9 +337,9 @@ private:
 
 class WordPiece : public Model {
 public:
-    explicit WordPiece(const json &config)
+    WordPiece(const json &config, ModelTables &tables)
     {
-        readVocab(config.at("vocab"), m_tokens);
+        readVocab(config, tables, m_tokens);
         m_index.build(m_tokens);
         m_unkToken = config.value("unk_token", std::string("[UNK]"));
         m_prefix = config.value("continuing_subword_prefix", std::string("##"));
@@ -416,15 +429,15 @@ int32_t TokenIndex::find(std::string_view token) const
     }
 }
 
-std::unique_ptr<Model> makeModel(const json &config)
+std::unique_ptr<Model> makeModel(const json &config, ModelTables tables)
 {
     std::string type = config.value("type", std::string());
-    if (type.empty() && config.contains("merges"))
+    if (type.empty() && (config.contains("merges") || tables.hasMerges))
         type = "BPE"; // old files omit the type
     if (type == "BPE")
-        return std::make_unique<Bpe>(config);
+        return std::make_unique<Bpe>(config, tables);
     if (type == "WordPiece")
-        return std::make_unique<WordPiece>(config);
+        return std::make_unique<WordPiece>(config, tables);
     throw Error("model type '" + (type.empty() ? std::string("(none)") : type) + "' is not supported (BPE and WordPiece are)");
 }
 

@@ -41,7 +41,17 @@ public:
     virtual int32_t unkId() const = 0; // -1 when there is none
 };
 
+// The two big parts of a model, read by the streaming loader straight from the file instead
+// of into the JSON tree (an 11 MB tokenizer.json loads several times faster that way).
+struct ModelTables {
+    bool hasVocab = false; // "vocab" was an object and is in `vocab`
+    std::vector<std::pair<std::string, int64_t>> vocab;
+    bool hasMerges = false; // "merges" is in `merges`
+    std::vector<std::pair<std::string, std::string>> merges;
+    std::vector<std::string> badMerges; // merges that are neither "a b" nor [a, b], as found
+};
+
 // Throws tb::Error (without the file name) for an unknown type or an inconsistent vocabulary.
-std::unique_ptr<Model> makeModel(const nlohmann::json &config);
+std::unique_ptr<Model> makeModel(const nlohmann::json &config, ModelTables tables = {});
 
 } // namespace tb::hf

@@ -80,6 +80,168 @@ private:
 
 namespace {
 
+// Streams tokenizer.json into a JSON tree, except the model's vocab and merges, which go
+// straight into ModelTables: a tree of 150 000 vocabulary entries and as many merges is
+// most of the load time.
+class TokenizerJsonReader {
+public:
+    json root;
+    ModelTables tables;
+    std::string error;
+
+    bool null() { return value(json()); }
+    bool boolean(bool v) { return value(json(v)); }
+    bool number_integer(json::number_integer_t v)
+    {
+        if (m_mode == Mode::Vocab) {
+            tables.vocab.emplace_back(std::move(m_vocabKey), int64_t(v));
+            return true;
+        }
+        return value(json(v));
+    }
+    bool number_unsigned(json::number_unsigned_t v)
+    {
+        if (m_mode == Mode::Vocab) {
+            tables.vocab.emplace_back(std::move(m_vocabKey), int64_t(v));
+            return true;
+        }
+        return value(json(v));
+    }
+    bool number_float(json::number_float_t v, const json::string_t &) { return value(json(v)); }
+    bool string(json::string_t &v)
+    {
+        if (m_mode == Mode::Merges) {
+            const size_t space = v.find(' ');
+            if (space == std::string::npos || v.find(' ', space + 1) != std::string::npos)
+                tables.badMerges.push_back(v);
+            else
+                tables.merges.emplace_back(v.substr(0, space), v.substr(space + 1));
+            return true;
+        }
+        if (m_mode == Mode::MergePair) {
+            m_pair.push_back(std::move(v));
+            return true;
+        }
+        return value(json(std::move(v)));
+    }
+    bool binary(json::binary_t &) { return fail("binary values are not JSON"); }
+    bool start_object(std::size_t)
+    {
+        if (m_mode == Mode::Dom && !m_stack.empty() && m_stack.back() == m_model && m_key == "vocab") {
+            m_mode = Mode::Vocab;
+            tables.hasVocab = true;
+            return true;
+        }
+        if (m_mode != Mode::Dom)
+            return fail(m_mode == Mode::Vocab ? "a vocab entry is not a token id" : "a merge is neither \"a b\" nor [a, b]");
+        json *added = value(json::object(), true);
+        if (!added)
+            return false;
+        if (m_stack.size() == 2 && m_stack.front() == &root && m_rootKeyOfTop == "model")
+            m_model = added;
+        return true;
+    }
+    bool key(json::string_t &k)
+    {
+        if (m_mode == Mode::Vocab)
+            m_vocabKey = std::move(k);
+        else
+            m_key = std::move(k);
+        if (m_mode == Mode::Dom && m_stack.size() == 1)
+            m_rootKey = m_key;
+        return true;
+    }
+    bool end_object()
+    {
+        if (m_mode == Mode::Vocab) {
+            m_mode = Mode::Dom;
+            return true;
+        }
+        m_stack.pop_back();
+        return true;
+    }
+    bool start_array(std::size_t)
+    {
+        if (m_mode == Mode::Dom && !m_stack.empty() && m_stack.back() == m_model && m_key == "merges") {
+            m_mode = Mode::Merges;
+            tables.hasMerges = true;
+            return true;
+        }
+        if (m_mode == Mode::Merges) {
+            m_mode = Mode::MergePair;
+            m_pair.clear();
+            return true;
+        }
+        if (m_mode != Mode::Dom)
+            return fail(m_mode == Mode::Vocab ? "a vocab entry is not a token id" : "a merge is neither \"a b\" nor [a, b]");
+        return value(json::array(), true) != nullptr;
+    }
+    bool end_array()
+    {
+        if (m_mode == Mode::MergePair) {
+            if (m_pair.size() == 2)
+                tables.merges.emplace_back(std::move(m_pair[0]), std::move(m_pair[1]));
+            else
+                tables.badMerges.push_back(json(m_pair).dump());
+            m_mode = Mode::Merges;
+            return true;
+        }
+        if (m_mode == Mode::Merges) {
+            m_mode = Mode::Dom;
+            return true;
+        }
+        m_stack.pop_back();
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string &, const json::exception &e)
+    {
+        if (error.empty())
+            error = e.what();
+        return false;
+    }
+
+private:
+    enum class Mode { Dom, Vocab, Merges, MergePair };
+
+    bool fail(const std::string &message)
+    {
+        error = message;
+        return false;
+    }
+    bool value(json v) { return value(std::move(v), false) != nullptr; }
+    // Adds `v` where the parser is; a container is pushed to be filled.
+    json *value(json v, bool container)
+    {
+        if (m_mode != Mode::Dom) {
+            fail(m_mode == Mode::Vocab ? "a vocab entry is not a token id" : "a merge is neither \"a b\" nor [a, b]");
+            return nullptr;
+        }
+        json *added = nullptr;
+        if (m_stack.empty()) {
+            root = std::move(v);
+            added = &root;
+        } else if (m_stack.back()->is_array()) {
+            m_stack.back()->push_back(std::move(v));
+            added = &m_stack.back()->back();
+        } else {
+            added = &(*m_stack.back())[m_key];
+            *added = std::move(v);
+        }
+        if (container) {
+            if (m_stack.size() == 1)
+                m_rootKeyOfTop = m_rootKey;
+            m_stack.push_back(added);
+        }
+        return added;
+    }
+
+    Mode m_mode = Mode::Dom;
+    std::vector<json *> m_stack;
+    std::string m_key, m_rootKey, m_rootKeyOfTop, m_vocabKey;
+    json *m_model = nullptr;
+    std::vector<std::string> m_pair;
+};
+
 bool isWordChar(char32_t cp)
 {
     return cp == '_' || isAlphanumericCp(cp);
@@ -120,11 +282,11 @@ struct HfTokenizer::Impl {
 
     // Splits `s` around the added tokens of `trie`: tokens go to `out`, text to `onText`.
     template <typename OnText>
-    void splitAdded(const NormalizedString &s, const AddedTokenTrie &trie, bool matchSpecial, std::vector<HfTokenizer::Token> &out,
+    void splitAdded(NormalizedString s, const AddedTokenTrie &trie, bool matchSpecial, std::vector<HfTokenizer::Token> &out,
                     OnText onText) const
     {
         if (trie.empty()) {
-            onText(s);
+            onText(std::move(s));
             return;
         }
         const std::string_view text = s.text;
@@ -167,8 +329,10 @@ struct HfTokenizer::Impl {
             out.push_back({token.id, s.begin[b], s.end[e - 1]});
             startOffset = e;
         }
-        if (startOffset < text.size() || text.empty())
-            onText(startOffset == 0 ? s : s.slice(startOffset, text.size()));
+        if (startOffset == 0)
+            onText(std::move(s));
+        else if (startOffset < text.size())
+            onText(s.slice(startOffset, text.size()));
     }
 
     void encodeText(NormalizedString s, std::vector<HfTokenizer::Token> &out) const
@@ -176,10 +340,11 @@ struct HfTokenizer::Impl {
         thread_local std::vector<ModelToken> modelTokens;
         if (normalizer)
             normalizer->normalize(s);
-        splitAdded(s, normalizedTrie, true, out, [&](const NormalizedString &piece) {
+        splitAdded(std::move(s), normalizedTrie, true, out, [&](NormalizedString piece) {
             if (piece.empty())
                 return;
-            std::vector<NormalizedString> words{piece};
+            std::vector<NormalizedString> words;
+            words.push_back(std::move(piece));
             if (preTokenizer)
                 preTokenizer->preTokenize(words);
             for (const NormalizedString &word : words) {
@@ -205,19 +370,24 @@ std::unique_ptr<HfTokenizer> HfTokenizer::fromFile(const std::string &path)
 
 std::unique_ptr<HfTokenizer> HfTokenizer::fromJsonText(const std::string &text, const std::string &source)
 {
-    json root;
+    TokenizerJsonReader reader;
+    bool parsed = false;
     try {
-        root = json::parse(text);
+        parsed = json::sax_parse(text, &reader);
     } catch (const json::exception &e) {
-        std::string what = e.what();
+        reader.error = e.what();
+    }
+    if (!parsed) {
+        std::string what = reader.error.empty() ? std::string("unreadable JSON") : reader.error;
         std::replace(what.begin(), what.end(), '\n', ' ');
         throw Error(source + ": not a valid tokenizer.json (" + what + ")");
     }
+    json &root = reader.root;
     auto impl = std::make_unique<Impl>();
     try {
-        if (!root.is_object() || !root.contains("model"))
+        if (!root.is_object() || !root.contains("model") || !root.at("model").is_object())
             throw Error("no \"model\" object");
-        impl->model = makeModel(root.at("model"));
+        impl->model = makeModel(root.at("model"), std::move(reader.tables));
         impl->normalizer = makeNormalizer(root.value("normalizer", json()));
         impl->preTokenizer = makePreTokenizer(root.value("pre_tokenizer", json()));
         impl->postProcessor = makePostProcessor(root.value("post_processor", json()));
@@ -265,10 +435,9 @@ std::vector<HfTokenizer::Token> HfTokenizer::encode(std::string_view text, bool 
     std::vector<Token> out;
     // A piece that does not start the text is encoded as if one byte preceded it.
     const uint32_t shift = atTextStart ? 0 : 1;
-    const NormalizedString root = NormalizedString::fromOriginal(text, shift);
-    d->splitAdded(root, d->rawTrie, matchSpecial, out, [&](const NormalizedString &piece) {
+    d->splitAdded(NormalizedString::fromOriginal(text, shift), d->rawTrie, matchSpecial, out, [&](NormalizedString piece) {
         if (!piece.empty())
-            d->encodeText(piece, out);
+            d->encodeText(std::move(piece), out);
     });
     if (addSpecialTokens && d->postProcessor) {
         std::vector<EncodedToken> tokens(out.size());

@@ -18,6 +18,7 @@
 #include <QFileInfo>
 #include <QtTest/QtTest>
 
+#include <ctime>
 #include <fstream>
 
 namespace {
@@ -153,14 +154,19 @@ private Q_SLOTS:
     {
         const QString path = hfPeerTokenizerPath("qwen3");
         HF_REQUIRE_PEER(path);
+        // Process CPU time, so a busy machine (parallel builds) does not fail the test; the
+        // wall time is printed beside it.
         QElapsedTimer timer;
         timer.start();
+        const std::clock_t cpu0 = std::clock();
         const auto tokenizer = tb::hf::HfTokenizer::fromFile(path.toStdString());
-        const qint64 ms = timer.elapsed();
-        qInfo("Qwen3 tokenizer.json (%lld bytes) loaded in %lld ms", qint64(QFileInfo(path).size()), ms);
+        const double cpuMs = double(std::clock() - cpu0) * 1000.0 / CLOCKS_PER_SEC;
+        const qint64 wallMs = timer.elapsed();
+        qInfo("Qwen3 tokenizer.json (%lld bytes) loaded in %.0f ms CPU, %lld ms wall", qint64(QFileInfo(path).size()),
+              cpuMs, wallMs);
         QCOMPARE(tokenizer->vocabSize(), 151669);
 #ifdef NDEBUG
-        QVERIFY2(ms < 1000, qPrintable(QString("took %1 ms").arg(ms)));
+        QVERIFY2(cpuMs < 1000, qPrintable(QString("took %1 ms CPU").arg(cpuMs)));
 #endif
     }
 
@@ -188,7 +194,7 @@ private Q_SLOTS:
             << "makes 'ab', which is not in the vocabulary";
         QTest::newRow("bad regex")
             << QByteArray::fromStdString(hfTinyJson(
-                   kHfTinyBpe, R"({"type":"Split","pattern":{"Regex":"(unclosed"},"behavior":"Isolated","invert":false})"))
+                   kHfTinyBpe, "{\"type\":\"Split\",\"pattern\":{\"Regex\":\"[unclosed\"},\"behavior\":\"Isolated\",\"invert\":false}"))
             << "does not compile";
     }
 
@@ -208,8 +214,9 @@ private Q_SLOTS:
         const auto tokenizer = tb::hf::HfTokenizer::fromJsonText(hfTinyJson(kHfTinyBpe), "tiny");
         QCOMPARE(tokenizer->encodeIds("abab", false), (std::vector<int32_t>{2, 2}));
         QCOMPARE(tokenizer->encodeIds("ba", false), (std::vector<int32_t>{1, 0}));
-        // No unknown token: the library drops characters outside the vocabulary.
-        QCOMPARE(tokenizer->encodeIds("axb", false), (std::vector<int32_t>{0, 1}));
+        // No unknown token: the library drops characters outside the vocabulary (and the
+        // neighbours then merge).
+        QCOMPARE(tokenizer->encodeIds("axb", false), (std::vector<int32_t>{2}));
     }
 
     // Split behaviours, on a character vocabulary: each piece of the split is its own word,
@@ -234,8 +241,8 @@ private Q_SLOTS:
         QFETCH(bool, invert);
         QFETCH(QString, expected);
         const std::string model = R"({"type":"BPE","vocab":{"a":0,"b":1,"-":2,"ab":3,"ab-":4,"-a":5,"-ab":6,"--":7,"--b":8,"-b":9},"merges":["a b","ab -","- a","- ab","- -","-- b","- b"]})";
-        const std::string pre = R"({"type":"Split","pattern":{"String":"-"},"behavior":")" + behavior.toStdString()
-                                + R"(","invert":)" + (invert ? "true" : "false") + "}";
+        const std::string pre = "{\"type\":\"Split\",\"pattern\":{\"String\":\"-\"},\"behavior\":\""
+                                + behavior.toStdString() + "\",\"invert\":" + (invert ? "true" : "false") + "}";
         const auto tokenizer = tb::hf::HfTokenizer::fromJsonText(hfTinyJson(model, pre), "split");
         QStringList pieces;
         for (int32_t id : tokenizer->encodeIds("ab-ab--b", false))
@@ -312,7 +319,8 @@ private Q_SLOTS:
         const QString path = hfPeerTokenizerPath("qwen3");
         HF_REQUIRE_PEER(path);
         const auto tok = tb::Tokenizer::fromPath(path.toStdString());
-        const std::string text = "\xE4\xBD\xA0\xE5\xA5\xBD\xF0\x9F\x98\x80\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD"; // 你好😀👍🏽
+        // Qwen3 keeps 你好😀👍🏽 whole but splits the rarer 龘🫠𠀀 over two or three tokens each.
+        const std::string text = "你好😀👍🏽龘🫠𠀀";
         const std::vector<int64_t> ids = tok->encode(text, false);
         tb::Utf8Hold hold;
         std::string shown;
