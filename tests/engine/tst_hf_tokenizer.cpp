@@ -347,6 +347,44 @@ private Q_SLOTS:
         QCOMPARE(hold.flush(), std::string("\xEF\xBF\xBD"));
     }
 
+    // A BERT-style tokenizer: NFD + Lowercase + StripAccents, BertPreTokenizer, WordPiece,
+    // BertProcessing and the WordPiece decoder. Expected values are what
+    // @huggingface/tokenizers 0.2.0 gives for this same JSON (checked by hand with node).
+    void wordPieceWithBertNormalisation_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("ids");
+        QTest::addColumn<QString>("decoded");
+        QTest::newRow("suffix") << "Hello worlds!" << "1,3,4,5,7,2" << "hello worlds!";
+        QTest::newRow("accents") << "Caf\u00e9 unaffable" << "1,6,8,9,10,2" << "cafe unaffable";
+        QTest::newRow("unknown") << "xyz hello" << "1,0,3,2" << "hello";
+        QTest::newRow("punctuation") << "HELLO!!" << "1,3,7,7,2" << "hello!!";
+    }
+
+    void wordPieceWithBertNormalisation()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, ids);
+        QFETCH(QString, decoded);
+        const std::string json = R"({"added_tokens":[
+            {"id":0,"content":"[UNK]","special":true,"lstrip":false,"rstrip":false,"normalized":false,"single_word":false},
+            {"id":1,"content":"[CLS]","special":true,"lstrip":false,"rstrip":false,"normalized":false,"single_word":false},
+            {"id":2,"content":"[SEP]","special":true,"lstrip":false,"rstrip":false,"normalized":false,"single_word":false}],
+            "normalizer":{"type":"Sequence","normalizers":[{"type":"NFD"},{"type":"Lowercase"},{"type":"StripAccents"}]},
+            "pre_tokenizer":{"type":"BertPreTokenizer"},
+            "post_processor":{"type":"BertProcessing","sep":["[SEP]",2],"cls":["[CLS]",1]},
+            "decoder":{"type":"WordPiece","prefix":"##","cleanup":true},
+            "model":{"type":"WordPiece","unk_token":"[UNK]","continuing_subword_prefix":"##","max_input_chars_per_word":100,
+                     "vocab":{"[UNK]":0,"[CLS]":1,"[SEP]":2,"hello":3,"world":4,"##s":5,"cafe":6,"!":7,"un":8,"##aff":9,"##able":10}}})";
+        const auto tokenizer = tb::hf::HfTokenizer::fromJsonText(json, "wordpiece");
+        const auto got = tokenizer->encodeIds(text.toStdString(), true);
+        QStringList list;
+        for (int32_t id : got)
+            list << QString::number(id);
+        QCOMPARE(list.join(','), ids);
+        QCOMPARE(QString::fromStdString(tokenizer->decode(got, true)), decoded);
+    }
+
     // Added tokens: single_word, lstrip and rstrip as the library matches them.
     void addedTokenFlags()
     {
