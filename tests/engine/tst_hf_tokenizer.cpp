@@ -385,6 +385,48 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(tokenizer->decode(got, true)), decoded);
     }
 
+    // Strip + Replace normalizers, Punctuation, individual Digits and Metaspace (split, prepend
+    // "always"), RobertaProcessing and the Metaspace decoder. Expected values follow the Rust
+    // library, whose Metaspace splits at each "▁" (MergedWithNext); @huggingface/tokenizers
+    // 0.2.0 ignores `split` and gives [10,0,4,5,4,6,7,8,9,11] for the first row (it agrees on
+    // the second).
+    void metaspaceDigitsPunctuation_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("ids");
+        QTest::addColumn<QString>("decoded");
+        QTest::newRow("words digits punctuation") << "  hello   world 2024, ok!  " << "10,1,2,3,4,5,4,6,7,8,9,11"
+                                                  << "hello world  2 0 2 4 , ok !";
+        QTest::newRow("punctuation inside") << "ok,ok" << "10,8,7,8,11" << "ok , ok";
+    }
+
+    void metaspaceDigitsPunctuation()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, ids);
+        QFETCH(QString, decoded);
+        const std::string json = R"({"added_tokens":[
+            {"id":0,"content":"[UNK]","special":true,"lstrip":false,"rstrip":false,"normalized":false,"single_word":false},
+            {"id":10,"content":"<s>","special":true,"lstrip":false,"rstrip":false,"normalized":false,"single_word":false},
+            {"id":11,"content":"</s>","special":true,"lstrip":false,"rstrip":false,"normalized":false,"single_word":false}],
+            "normalizer":{"type":"Sequence","normalizers":[{"type":"Strip","strip_left":true,"strip_right":true},
+                                                           {"type":"Replace","pattern":{"Regex":" +"},"content":" "}]},
+            "pre_tokenizer":{"type":"Sequence","pretokenizers":[{"type":"Punctuation","behavior":"Isolated"},
+                {"type":"Digits","individual_digits":true},
+                {"type":"Metaspace","replacement":"▁","prepend_scheme":"always","split":true}]},
+            "post_processor":{"type":"RobertaProcessing","sep":["</s>",11],"cls":["<s>",10],"trim_offsets":true,"add_prefix_space":false},
+            "decoder":{"type":"Metaspace","replacement":"▁","prepend_scheme":"always","split":true},
+            "model":{"type":"WordPiece","unk_token":"[UNK]","continuing_subword_prefix":"##","max_input_chars_per_word":100,
+                     "vocab":{"[UNK]":0,"▁hello":1,"▁world":2,"▁":3,"▁2":4,"▁0":5,"▁4":6,"▁,":7,"▁ok":8,"▁!":9}}})";
+        const auto tokenizer = tb::hf::HfTokenizer::fromJsonText(json, "metaspace-digits");
+        const auto got = tokenizer->encodeIds(text.toStdString(), true);
+        QStringList list;
+        for (int32_t id : got)
+            list << QString::number(id);
+        QCOMPARE(list.join(','), ids);
+        QCOMPARE(QString::fromStdString(tokenizer->decode(got, true)), decoded);
+    }
+
     // Added tokens: single_word, lstrip and rstrip as the library matches them.
     void addedTokenFlags()
     {
