@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <algorithm>
 #include <functional>
 #include <limits>
 #include <mutex>
@@ -206,17 +207,24 @@ private:
     }
 
     struct Symbol {
-        int32_t id;
+        int32_t id; // -1 once merged into its left neighbour
         uint32_t begin, end;
         int32_t prev, next;
     };
+    static constexpr int32_t kNone = std::numeric_limits<int32_t>::max();
+    static constexpr size_t kScanLimit = 64; // longer words merge through a heap
+    // Per-thread scratch of mergeWord: the symbols of the word and the pair ranks.
+    static thread_local std::vector<Symbol> t_symbols;
+    static thread_local std::vector<int32_t> t_ranks, t_mergedIds;
+    static thread_local std::vector<std::pair<int32_t, int32_t>> t_heap;
 
     // The library's BPE::merge_word followed by Word::merge_all (lowest rank first, then
     // leftmost), as a scan over cached pair ranks.
     void mergeWord(std::string_view word, std::vector<ModelToken> &out) const
     {
-        thread_local std::vector<Symbol> symbols;
-        thread_local std::vector<int32_t> ranks, mergedIds;
+        auto &symbols = t_symbols;
+        auto &ranks = t_ranks;
+        auto &mergedIds = t_mergedIds;
         thread_local std::string piece;
         symbols.clear();
         bool unkPending = false;
@@ -282,47 +290,95 @@ private:
             return;
         symbols.back().next = -1;
 
-        // ranks[i]: rank of merging symbol i with its next symbol (INT_MAX: none).
-        constexpr int32_t kNone = std::numeric_limits<int32_t>::max();
         const size_t n = symbols.size();
         ranks.assign(n, kNone);
         mergedIds.assign(n, -1);
-        auto updatePair = [&](int32_t i) {
-            ranks[i] = kNone;
-            const int32_t next = symbols[i].next;
-            if (next < 0)
-                return;
-            int32_t rank, merged;
-            if (m_merges.find(symbols[i].id, symbols[next].id, rank, merged)) {
-                ranks[i] = rank;
-                mergedIds[i] = merged;
-            }
-        };
         for (size_t i = 0; i + 1 < n; ++i)
             updatePair(int32_t(i));
-        while (true) {
-            int32_t best = -1;
-            int32_t bestRank = kNone;
-            for (int32_t i = 0; i >= 0; i = symbols[i].next)
-                if (ranks[i] < bestRank) {
-                    bestRank = ranks[i];
-                    best = i;
-                }
-            if (best < 0)
-                break;
+        if (n > kScanLimit) {
+            mergeWithHeap();
+        } else {
+            while (true) {
+                int32_t best = -1;
+                int32_t bestRank = kNone;
+                for (int32_t i = 0; i >= 0; i = symbols[i].next)
+                    if (ranks[i] < bestRank) {
+                        bestRank = ranks[i];
+                        best = i;
+                    }
+                if (best < 0)
+                    break;
+                mergeAt(best);
+            }
+        }
+        for (int32_t i = 0; i >= 0; i = symbols[i].next)
+            out.push_back({symbols[i].id, symbols[i].begin, symbols[i].end});
+    }
+
+    // Merges symbol i with its next one, and refreshes the ranks of the pairs around it.
+    void mergeAt(int32_t i) const
+    {
+        auto &symbols = t_symbols;
+        {
+            const int32_t best = i;
             Symbol &left = symbols[best];
-            const Symbol &right = symbols[left.next];
-            left.id = mergedIds[best];
+            Symbol &right = symbols[left.next];
+            left.id = t_mergedIds[best];
             left.end = right.end;
             left.next = right.next;
+            right.id = -1; // merged away
             if (left.next >= 0)
                 symbols[left.next].prev = best;
             updatePair(best);
             if (left.prev >= 0)
                 updatePair(left.prev);
         }
+    }
+
+    // ranks[i] / mergedIds[i]: the merge of symbol i with its next symbol (kNone: none).
+    void updatePair(int32_t i) const
+    {
+        auto &symbols = t_symbols;
+        t_ranks[i] = kNone;
+        const int32_t next = symbols[i].next;
+        if (next < 0)
+            return;
+        int32_t rank, merged;
+        if (m_merges.find(symbols[i].id, symbols[next].id, rank, merged)) {
+            t_ranks[i] = rank;
+            t_mergedIds[i] = merged;
+        }
+    }
+
+    // Long words (Gemma's pre-tokenizer keeps a whole line as one word): a priority queue of
+    // (rank, position) instead of a scan per merge, O(n log n) as in the Rust library.
+    void mergeWithHeap() const
+    {
+        auto &symbols = t_symbols;
+        auto &heap = t_heap;
+        heap.clear();
+        const auto later = [](const std::pair<int32_t, int32_t> &a, const std::pair<int32_t, int32_t> &b) {
+            return a > b; // min-heap on (rank, position)
+        };
         for (int32_t i = 0; i >= 0; i = symbols[i].next)
-            out.push_back({symbols[i].id, symbols[i].begin, symbols[i].end});
+            if (t_ranks[i] != kNone)
+                heap.emplace_back(t_ranks[i], i);
+        std::make_heap(heap.begin(), heap.end(), later);
+        while (!heap.empty()) {
+            std::pop_heap(heap.begin(), heap.end(), later);
+            const auto [rank, i] = heap.back();
+            heap.pop_back();
+            // Skip entries that no longer describe the pair at i.
+            if (symbols[i].id < 0 || symbols[i].next < 0 || t_ranks[i] != rank)
+                continue;
+            const int32_t prev = symbols[i].prev;
+            mergeAt(i);
+            for (int32_t j : {prev, i})
+                if (j >= 0 && t_ranks[j] != kNone) {
+                    heap.emplace_back(t_ranks[j], j);
+                    std::push_heap(heap.begin(), heap.end(), later);
+                }
+        }
     }
 
     std::vector<std::string> m_tokens;
@@ -334,6 +390,11 @@ private:
     mutable std::shared_mutex m_cacheMutex;
     mutable std::unordered_map<std::string, std::vector<ModelToken>> m_cache;
 };
+
+thread_local std::vector<Bpe::Symbol> Bpe::t_symbols;
+thread_local std::vector<int32_t> Bpe::t_ranks;
+thread_local std::vector<int32_t> Bpe::t_mergedIds;
+thread_local std::vector<std::pair<int32_t, int32_t>> Bpe::t_heap;
 
 class WordPiece : public Model {
 public:

@@ -170,6 +170,32 @@ private Q_SLOTS:
 #endif
     }
 
+    // One long word (Gemma 3 keeps a whole line as one: its pre-tokenizer splits on " ",
+    // which its normalizer has replaced) and long runs for the regexes: BPE merges through a
+    // heap, so 60 000 characters take well under a second, and the round trip holds.
+    void longLinesStayFast()
+    {
+        const QString gemmaPath = hfPeerTokenizerPath("gemma3");
+        HF_REQUIRE_PEER(gemmaPath);
+        const auto gemma = tb::hf::HfTokenizer::fromFile(gemmaPath.toStdString());
+        const auto qwen = tb::hf::HfTokenizer::fromFile(hfPeerTokenizerPath("qwen3").toStdString());
+        std::string line;
+        while (line.size() < 120000)
+            line += "客服回复：您好abc123 ";
+        const std::string spaces(100000, ' ');
+        const std::string letters(100000, 'a');
+        for (const auto *tokenizer : {gemma.get(), qwen.get()})
+            for (const std::string *text : std::initializer_list<const std::string *>{&line, &spaces, &letters}) {
+                const std::clock_t cpu0 = std::clock();
+                std::vector<int32_t> ids;
+                for (const auto &t : tokenizer->encode(*text, false))
+                    ids.push_back(t.id);
+                const double cpuMs = double(std::clock() - cpu0) * 1000.0 / CLOCKS_PER_SEC;
+                QVERIFY2(cpuMs < 3000, qPrintable(QString("%1 ms CPU for %2 bytes").arg(cpuMs).arg(text->size())));
+                QCOMPARE(tokenizer->decode(ids, false), *text);
+            }
+    }
+
     void errors_data()
     {
         QTest::addColumn<QByteArray>("contents");
