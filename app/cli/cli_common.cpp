@@ -41,9 +41,12 @@ static bool endsWith(const std::string &s, const std::string &suffix)
 std::shared_ptr<tb::Tokenizer> tokenizerForCli(const std::string &path, const CommonOptions &common)
 {
     if (!common.tokenizer.empty())
-        return tb::Tokenizer::fromFile(common.tokenizer);
-    if (tb::fileExists(path) && endsWith(path, ".model"))
-        return tb::Tokenizer::fromFile(path);
+        return tb::Tokenizer::fromPath(common.tokenizer);
+    // A tokenizer file itself, or a folder with tokenizer files but no model.
+    if (tb::fileExists(path) && (endsWith(path, ".model") || endsWith(path, ".json")))
+        return tb::Tokenizer::fromPath(path);
+    if (tb::isDirectory(path) && !tb::fileExists(path + "/config.json"))
+        return tb::Tokenizer::fromPath(path);
     tb::ImportedModel imported = tb::importModel(path);
     if (!imported.tokenizerError.empty())
         throw tb::Error(imported.tokenizerError);

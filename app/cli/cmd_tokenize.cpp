@@ -14,7 +14,7 @@ void addTokenizeCommand(CLI::App &app, const CommonOptions &common)
         bool noBos = false, json = false;
     };
     auto args = std::make_shared<Args>();
-    cmd->add_option("MODEL", args->model, "Model path, or a SentencePiece .model file")->required();
+    cmd->add_option("MODEL", args->model, "Model path, a SentencePiece .model file, a tokenizer.json, or a folder of tokenizer files")->required();
     cmd->add_option("TEXT", args->text, "Text to tokenise")->required();
     cmd->add_flag("--no-bos", args->noBos, "Do not put BOS in front");
     cmd->add_flag("--json", args->json, "Print {\"ids\": [...], \"pieces\": [...]}");

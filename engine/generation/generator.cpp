@@ -1,5 +1,8 @@
 #include "generator.h"
 
+#include "hf_text.h"
+#include "utf8_hold.h"
+
 #include "error.h"
 #include "tokenizer.h"
 #include "thread_guard.h"
@@ -84,14 +87,15 @@ int64_t sampleToken(const torch::Tensor &logitsIn, const SamplingOptions &o, con
 namespace {
 
 // Bytes at the end of `text` that must not be shown yet: an incomplete UTF-8 character
-// (SentencePiece decodes a partial byte sequence as U+FFFD) or the start of a stop string.
+// (a byte-level token that ends inside one, utf8_hold.h; SentencePiece decodes a partial
+// byte sequence as U+FFFD) or the start of a stop string.
 size_t pendingSuffix(const std::string &text, const std::vector<std::string> &stops)
 {
     static const std::string replacement = "\xEF\xBF\xBD";
-    size_t hold = 0;
+    size_t hold = incompleteUtf8Tail(text);
     if (text.size() >= replacement.size()
         && text.compare(text.size() - replacement.size(), replacement.size(), replacement) == 0)
-        hold = replacement.size();
+        hold = std::max(hold, replacement.size());
     for (const auto &stop : stops)
         for (size_t k = std::min(stop.size() - 1, text.size()); k > hold; --k)
             if (text.compare(text.size() - k, k, stop, 0, k) == 0) {
@@ -155,7 +159,8 @@ GenerationResult generate(LlamaModel &model, const Tokenizer *tokenizer, const s
         std::string newText;
         bool stopString = false;
         if (tokenizer && !isEos) {
-            fullText = tokenizer->decode(std::vector<int64_t>(result.ids.begin(), result.ids.end()));
+            // Raw bytes: a character split over tokens stays incomplete until it is whole.
+            fullText = tokenizer->decodeBytes(std::vector<int64_t>(result.ids.begin(), result.ids.end()));
             size_t cut = std::string::npos;
             for (const auto &stop : o.stopStrings)
                 if (!stop.empty())
@@ -166,7 +171,7 @@ GenerationResult generate(LlamaModel &model, const Tokenizer *tokenizer, const s
             }
             const size_t ready = stopString ? fullText.size() : fullText.size() - pendingSuffix(fullText, o.stopStrings);
             if (ready > emitted) {
-                newText = fullText.substr(emitted, ready - emitted);
+                newText = hf::lossyUtf8(std::string_view(fullText).substr(emitted, ready - emitted));
                 emitted = ready;
             }
         }
@@ -198,7 +203,7 @@ GenerationResult generate(LlamaModel &model, const Tokenizer *tokenizer, const s
                 textIds.pop_back();
             fullText = tokenizer->decode(textIds);
         }
-        result.text = fullText;
+        result.text = hf::lossyUtf8(fullText);
     }
     return result;
 }

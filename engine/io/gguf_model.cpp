@@ -291,6 +291,9 @@ void exportGguf(LlamaModel &model, const Tokenizer *tokenizer, const std::string
     w.setFloat32("llama.rope.freq_base", float(c.ropeTheta));
 
     if (tokenizer) {
+        if (tokenizer->isHfJson())
+            throw Error(path + ": GGUF export of a tokenizer.json tokenizer (" + std::to_string(tokenizer->vocabSize())
+                        + " tokens) is not supported yet; export to a Hugging Face folder instead");
         std::vector<VocabEntry> vocab = tokenizer->vocab();
         if (int64_t(vocab.size()) > c.vocabSize)
             throw Error(path + ": the tokenizer has " + std::to_string(vocab.size())

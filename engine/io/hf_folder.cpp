@@ -110,9 +110,9 @@ ImportedModel importHfFolder(const std::string &dirPath)
         imported.tokenizer = Tokenizer::fromFile(spModel.string());
         imported.tokenizer->applyHfConfig((dir / "tokenizer_config.json").string());
     } else if (fs::exists(dir / "tokenizer.json")) {
-        imported.tokenizerError = dirPath + ": the only tokenizer is tokenizer.json (a byte-level BPE tokenizer, as in "
-                                  "Llama 3 and Qwen); Tunebench supports SentencePiece tokenizer.model (Llama 1/2, "
-                                  "TinyLlama, Mistral, Vicuna) — pass one with --tokenizer PATH";
+        // Hugging Face's tokenizer.json (Llama 3, Qwen, Gemma...), with the same config on top.
+        imported.tokenizer = Tokenizer::fromHfJson((dir / "tokenizer.json").string());
+        imported.tokenizer->applyHfConfig((dir / "tokenizer_config.json").string());
     }
     return imported;
 }

@@ -111,7 +111,7 @@ ImportedModel importModel(const std::string &path)
 void pairTokenizer(ImportedModel &imported, const std::string &tokenizerPath)
 {
     if (!tokenizerPath.empty()) {
-        imported.tokenizer = Tokenizer::fromFile(tokenizerPath);
+        imported.tokenizer = Tokenizer::fromPath(tokenizerPath);
         imported.tokenizerError.clear();
     }
     if (!imported.tokenizerError.empty())

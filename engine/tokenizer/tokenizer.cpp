@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "file_util.h"
+#include "hf_tokenizer.h"
 #include "protobuf_wire.h"
 #include "thread_guard.h"
 
@@ -115,6 +116,9 @@ struct Tokenizer::Impl {
     std::vector<std::pair<std::string, int64_t>> matchOrder;
     std::array<bool, 256> matchFirstByte{};
     std::string chatTemplate;
+    // A tokenizer.json tokenizer: then `sp` is null and `pieces`/`added` mirror this one.
+    std::unique_ptr<hf::HfTokenizer> hf;
+    std::string hfPath;
 
     void load(std::string bytes);
     void rebuildMatcher();
@@ -258,6 +262,62 @@ Tokenizer::~Tokenizer() = default;
 std::shared_ptr<Tokenizer> Tokenizer::fromFile(const std::string &path)
 {
     return fromSerializedModel(readTextFile(path), path);
+}
+
+std::shared_ptr<Tokenizer> Tokenizer::fromHfJson(const std::string &path)
+{
+    auto impl = std::make_unique<Impl>();
+    impl->source = path;
+    impl->hfPath = path;
+    impl->hf = hf::HfTokenizer::fromFile(path);
+    const hf::HfTokenizer &hft = *impl->hf;
+    impl->pieces.resize(size_t(hft.vocabSize()));
+    for (int32_t id = 0; id < hft.vocabSize(); ++id) {
+        VocabEntry &entry = impl->pieces[size_t(id)];
+        entry.piece = hft.idToToken(id);
+        entry.type = entry.piece.empty() ? PieceType::Unused : PieceType::Normal;
+    }
+    for (const hf::AddedToken &token : hft.addedTokens()) {
+        impl->pieces[size_t(token.id)].type = token.special ? PieceType::Control : PieceType::UserDefined;
+        impl->added[token.id] = {token.content, token.special};
+    }
+    for (size_t id = 0; id < impl->pieces.size(); ++id)
+        if (!impl->pieces[id].piece.empty())
+            impl->pieceIds.emplace(impl->pieces[id].piece, int64_t(id));
+    impl->dummyPrefix = false;
+    impl->unk = hft.unkId();
+    const std::vector<int32_t> prefix = hft.specialPrefix();
+    impl->bos = prefix.empty() ? -1 : prefix.front();
+    impl->addBosToken = !prefix.empty();
+    impl->rebuildMatcher();
+    return std::shared_ptr<Tokenizer>(new Tokenizer(std::move(impl)));
+}
+
+std::shared_ptr<Tokenizer> Tokenizer::fromPath(const std::string &path)
+{
+    const fs::path p(path);
+    fs::path folder = p.parent_path();
+    std::shared_ptr<Tokenizer> tokenizer;
+    if (fs::is_directory(p)) {
+        folder = p;
+        if (fs::exists(p / "tokenizer.model"))
+            tokenizer = fromFile((p / "tokenizer.model").string());
+        else if (fs::exists(p / "tokenizer.json"))
+            tokenizer = fromHfJson((p / "tokenizer.json").string());
+        else
+            throw Error(path + ": holds neither tokenizer.model nor tokenizer.json");
+    } else if (p.extension() == ".json") {
+        tokenizer = fromHfJson(path);
+    } else {
+        return fromFile(path);
+    }
+    tokenizer->applyHfConfig((folder / "tokenizer_config.json").string());
+    return tokenizer;
+}
+
+bool Tokenizer::isHfJson() const
+{
+    return d->hf != nullptr;
 }
 
 std::shared_ptr<Tokenizer> Tokenizer::fromSerializedModel(const std::string &bytes,
@@ -471,6 +531,8 @@ bool Tokenizer::applyHfConfig(const std::string &tokenizerConfigPath)
     } catch (const std::logic_error &e) { // std::stoll
         throw Error(path + ": added_tokens_decoder has a key that is not a token id");
     }
+    if (d->hf)
+        declared.clear(); // tokenizer.json lists its added tokens itself, with their flags
     for (const auto &[id, token] : declared) {
         const int64_t size = vocabSize();
         if (id < size) {
@@ -589,7 +651,14 @@ void Tokenizer::writeHfFiles(const std::string &dir) const
     if (!additional.empty())
         map["additional_special_tokens"] = additional;
 
-    writeFileAtomically((root / "tokenizer.model").string(), serializedModel());
+    if (d->hf) {
+        config["tokenizer_class"] = "PreTrainedTokenizerFast";
+        config.erase("sp_model_kwargs");
+        config.erase("legacy");
+        writeFileAtomically((root / "tokenizer.json").string(), readTextFile(d->hfPath));
+    } else {
+        writeFileAtomically((root / "tokenizer.model").string(), serializedModel());
+    }
     writeFileAtomically((root / "tokenizer_config.json").string(), config.dump(2) + "\n");
     writeFileAtomically((root / "special_tokens_map.json").string(), map.dump(2) + "\n");
 }
@@ -600,6 +669,17 @@ std::vector<int64_t> Tokenizer::encodeSegment(std::string_view text, bool atText
     std::vector<int64_t> ids;
     if (text.empty())
         return ids;
+    if (d->hf) {
+        const auto tokens = d->hf->encode(text, false, false, atTextStart);
+        if (spans)
+            spans->clear();
+        for (const auto &t : tokens) {
+            ids.push_back(t.id);
+            if (spans)
+                spans->push_back({t.begin, t.end});
+        }
+        return ids;
+    }
     const sentencepiece::SentencePieceProcessor *processor = d->sp.get();
     std::string input(text);
     size_t shift = 0;
@@ -654,6 +734,14 @@ std::vector<int64_t> Tokenizer::encodeSegment(std::string_view text, bool atText
 std::vector<int64_t> Tokenizer::encode(std::string_view text, bool addBos) const
 {
     std::vector<int64_t> ids;
+    if (d->hf) {
+        if (addBos)
+            for (int32_t id : d->hf->specialPrefix())
+                ids.push_back(id);
+        for (const auto &t : d->hf->encode(text, false, true))
+            ids.push_back(t.id);
+        return ids;
+    }
     if (addBos && d->bos >= 0)
         ids.push_back(d->bos);
     size_t segmentStart = 0;
@@ -691,6 +779,15 @@ std::vector<int64_t> Tokenizer::encodePlain(std::string_view text) const
 
 std::string Tokenizer::decode(const std::vector<int64_t> &ids, bool keepSpecial) const
 {
+    if (d->hf) {
+        std::vector<int32_t> narrow;
+        narrow.reserve(ids.size());
+        for (int64_t id : ids) {
+            d->checkId(id, "token");
+            narrow.push_back(int32_t(id));
+        }
+        return d->hf->decode(narrow, !keepSpecial);
+    }
     std::string out;
     std::vector<int> run;
     bool runAtStart = true; // nothing precedes the run: SentencePiece may drop its dummy "▁"
@@ -725,6 +822,19 @@ std::string Tokenizer::decode(const std::vector<int64_t> &ids, bool keepSpecial)
     }
     flush();
     return out;
+}
+
+std::string Tokenizer::decodeBytes(const std::vector<int64_t> &ids, bool keepSpecial) const
+{
+    if (!d->hf)
+        return decode(ids, keepSpecial);
+    std::vector<int32_t> narrow;
+    narrow.reserve(ids.size());
+    for (int64_t id : ids) {
+        d->checkId(id, "token");
+        narrow.push_back(int32_t(id));
+    }
+    return d->hf->decode(narrow, !keepSpecial, true);
 }
 
 std::string Tokenizer::piece(int64_t id) const
@@ -765,6 +875,9 @@ int64_t Tokenizer::addSpecialToken(const std::string &text)
         d->markSpecial(existing, true);
         return existing;
     }
+    if (d->hf)
+        throw Error(d->describe() + ": cannot add the special token \"" + text
+                    + "\" to a tokenizer.json tokenizer (not supported yet)");
     // CONTROL, not USER_DEFINED: SentencePiece never emits control pieces from text, so
     // only encode() matches the token and user content through encodePlain() cannot.
     const int64_t id = vocabSize();
@@ -774,7 +887,12 @@ int64_t Tokenizer::addSpecialToken(const std::string &text)
 }
 
 std::vector<VocabEntry> Tokenizer::vocab() const { return d->pieces; }
-std::string Tokenizer::serializedModel() const { return d->modelBytes; }
+std::string Tokenizer::serializedModel() const
+{
+    if (d->hf)
+        throw Error(d->describe() + ": a tokenizer.json tokenizer has no SentencePiece model to save");
+    return d->modelBytes;
+}
 bool Tokenizer::addDummyPrefix() const { return d->dummyPrefix; }
 const std::string &Tokenizer::chatTemplateSource() const { return d->chatTemplate; }
 void Tokenizer::setChatTemplateSource(const std::string &source) { d->chatTemplate = source; }

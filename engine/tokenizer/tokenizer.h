@@ -44,7 +44,9 @@ struct TokenizerTrainOptions {
 };
 
 // A SentencePiece tokenizer plus what Hugging Face's tokenizer_config.json adds to it:
-// special/added tokens matched as single ids, BOS/EOS and the chat template text.
+// special/added tokens matched as single ids, BOS/EOS and the chat template text. Or a
+// Hugging Face tokenizer.json (fromHfJson: byte-level BPE and the rest, hf_tokenizer.h)
+// with the same tokenizer_config.json on top.
 // Thread-safe for concurrent encode/decode once loaded.
 class Tokenizer {
 public:
@@ -57,22 +59,36 @@ public:
     // A vocabulary as GGUF stores it (tokenizer.ggml.model == "llama"): builds the
     // equivalent SentencePiece model (Llama normalisation: dummy prefix, byte fallback).
     static std::shared_ptr<Tokenizer> fromVocab(const std::vector<VocabEntry> &vocab, const std::string &source);
+    // A Hugging Face tokenizer.json. Throws tb::Error naming the file. BOS/EOS/PAD come from
+    // tokenizer_config.json (applyHfConfig); until then BOS is the post-processor's first
+    // special token, if it adds one.
+    static std::shared_ptr<Tokenizer> fromHfJson(const std::string &path);
+    // Whatever `path` is: a SentencePiece .model file, a tokenizer.json, or a folder with
+    // tokenizer.model or tokenizer.json; tokenizer_config.json next to it is applied.
+    static std::shared_ptr<Tokenizer> fromPath(const std::string &path);
     // Trains a new SentencePiece model and returns it loaded.
     static std::shared_ptr<Tokenizer> train(const TokenizerTrainOptions &options);
 
     // Reads tokenizer_config.json: added_tokens_decoder, bos/eos/pad tokens, chat_template,
     // legacy. Missing file is fine (returns false); a malformed one throws tb::Error.
     bool applyHfConfig(const std::string &tokenizerConfigPath);
-    // Writes tokenizer.model, tokenizer_config.json and special_tokens_map.json into `dir`.
+    // Writes tokenizer.model (tokenizer.json for a tokenizer.json tokenizer: a copy of the
+    // file it was loaded from), tokenizer_config.json and special_tokens_map.json into `dir`.
     void writeHfFiles(const std::string &dir) const;
 
     // Text -> ids. Control and added special tokens in `text` become single ids; the text
-    // between them goes through SentencePiece. BOS first when addBos.
+    // between them goes through SentencePiece. BOS first when addBos (tokenizer.json: the
+    // special tokens its post-processor puts in front, as Hugging Face adds them).
     std::vector<int64_t> encode(std::string_view text, bool addBos = false) const;
     // Text -> ids with no special-token matching (user content: "</s>" stays text).
     std::vector<int64_t> encodePlain(std::string_view text) const;
     // Ids -> text. Control tokens are dropped unless keepSpecial.
     std::string decode(const std::vector<int64_t> &ids, bool keepSpecial = false) const;
+    // Ids -> bytes as the tokens make them, for streaming: a character whose bytes are split
+    // across tokens stays incomplete here instead of becoming U+FFFD (tokenizer.json). For
+    // SentencePiece, the same as decode.
+    std::string decodeBytes(const std::vector<int64_t> &ids, bool keepSpecial = false) const;
+    bool isHfJson() const;
     std::string piece(int64_t id) const;
     int64_t pieceToId(const std::string &piece) const; // -1 if absent
 
@@ -85,11 +101,13 @@ public:
 
     // Adds a special token (e.g. "<|im_start|>") the vocabulary lacks and returns its id;
     // returns the existing id if present. The caller grows the model's embeddings.
+    // A tokenizer.json tokenizer cannot grow yet: a new token throws tb::Error.
     int64_t addSpecialToken(const std::string &text);
 
     // Every piece with its score and type, in id order (for GGUF export).
     std::vector<VocabEntry> vocab() const;
     // The SentencePiece model, including added special tokens, as tokenizer.model bytes.
+    // Throws tb::Error for a tokenizer.json tokenizer (it has none).
     std::string serializedModel() const;
     bool addDummyPrefix() const;
 

